@@ -1,0 +1,95 @@
+package dev.tokenkeeper.autoconfigure;
+
+import java.time.Clock;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.boot.http.client.HttpRedirects;
+import org.springframework.boot.http.client.reactive.ClientHttpConnectorBuilder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.http.client.reactive.ClientHttpConnector;
+import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientManager;
+
+import dev.tokenkeeper.cache.TokenCache;
+import dev.tokenkeeper.cache.TokenCacheObserver;
+import dev.tokenkeeper.client.TokenKeeperAuthorizedClientManager;
+import dev.tokenkeeper.token.TokenEndpointClient;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration}
+ * for TokenKeeper's token cache and its {@code ReactiveOAuth2AuthorizedClientManager}.
+ * <p>
+ * Every time-based decision reads the {@link Clock} bean named {@value #CLOCK_BEAN_NAME} when
+ * one exists (tests advance it), else the system clock. No bean of type {@code Clock} is
+ * registered, so an application's own {@code Clock} stays unambiguous.
+ *
+ * @author TokenKeeper
+ */
+@AutoConfiguration(
+		afterName = "org.springframework.boot.http.client.autoconfigure.reactive.ReactiveHttpClientAutoConfiguration")
+@ConditionalOnClass({ ReactiveOAuth2AuthorizedClientManager.class, ClientHttpConnector.class, Caffeine.class,
+		ClientHttpConnectorBuilder.class })
+@ConditionalOnBooleanProperty(name = "tokenkeeper.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(TokenKeeperProperties.class)
+public final class TokenKeeperAutoConfiguration {
+
+	/** The name of an optional {@link Clock} bean TokenKeeper reads instead of the system clock. */
+	public static final String CLOCK_BEAN_NAME = "tokenKeeperClock";
+
+	@Bean
+	@ConditionalOnMissingBean
+	TokenKeeperRegistrations tokenKeeperRegistrations(TokenKeeperProperties properties) {
+		return TokenKeeperRegistrations.of(properties);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	TokenEndpointClient tokenKeeperTokenEndpointClient(TokenKeeperProperties properties,
+			ObjectProvider<ClientHttpConnectorBuilder<?>> connectorBuilder,
+			@Qualifier(CLOCK_BEAN_NAME) ObjectProvider<Clock> clock) {
+		TokenKeeperProperties.TokenRequest request = properties.getTokenRequest();
+		// Boot's builder, so the application's proxy and SSL customizations apply; never
+		// WebClient.Builder, whose filters (ours included) would wrap token requests.
+		HttpClientSettings settings = HttpClientSettings.defaults()
+			.withRedirects(HttpRedirects.DONT_FOLLOW)
+			.withTimeouts(request.getConnectTimeout(), request.getResponseTimeout());
+		ClientHttpConnector connector = connectorBuilder.getIfAvailable(ClientHttpConnectorBuilder::detect)
+			.build(settings);
+		return new TokenEndpointClient(connector, clock.getIfAvailable(Clock::systemUTC),
+				(int) request.getMaxResponseSize().toBytes(), request.getResponseTimeout(),
+				properties.getRetry().getMaxRetryAfter());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	TokenCache tokenKeeperTokenCache(TokenKeeperRegistrations registrations, TokenEndpointClient client,
+			TokenKeeperProperties properties, @Qualifier(CLOCK_BEAN_NAME) ObjectProvider<Clock> clock,
+			ObjectProvider<TokenCacheObserver> observers) {
+		return new TokenCache(registrations.registrations(), client, clock.getIfAvailable(Clock::systemUTC),
+				properties.getCache().getMaximumSize(), CompositeTokenCacheObserver.of(observers.orderedStream().toList()));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(name = "tokenKeeperAuthorizedClientManager")
+	TokenKeeperAuthorizedClientManager tokenKeeperAuthorizedClientManager(TokenCache tokens,
+			UserClientRegistrations userRegistrations) {
+		return new TokenKeeperAuthorizedClientManager(tokens, userRegistrations::manager);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	UserClientRegistrations tokenKeeperUserClientRegistrations(
+			ObjectProvider<org.springframework.security.oauth2.client.registration.ReactiveClientRegistrationRepository> repository,
+			ObjectProvider<org.springframework.security.oauth2.client.web.server.ServerOAuth2AuthorizedClientRepository> authorizedClients) {
+		return new UserClientRegistrations(repository, authorizedClients);
+	}
+
+}

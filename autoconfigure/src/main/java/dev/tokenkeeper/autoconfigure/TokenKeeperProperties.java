@@ -1,0 +1,590 @@
+package dev.tokenkeeper.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+import dev.tokenkeeper.token.ProviderProfile;
+
+/**
+ * Configuration properties for TokenKeeper.
+ *
+ * @author TokenKeeper
+ */
+@ConfigurationProperties("tokenkeeper")
+public class TokenKeeperProperties {
+
+	/**
+	 * Whether TokenKeeper is enabled. When false, no TokenKeeper beans are created and
+	 * WebClients are left untouched.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Client-credentials registrations, by registration id.
+	 */
+	private final Map<String, Client> clients = new LinkedHashMap<>();
+
+	/**
+	 * Where tokens are kept.
+	 */
+	private final Store store = new Store();
+
+	/**
+	 * HTTP settings of token requests.
+	 */
+	private final TokenRequest tokenRequest = new TokenRequest();
+
+	/**
+	 * Retries and cool-downs of token requests; each registration may override them.
+	 */
+	private final Retry retry = new Retry();
+
+	/**
+	 * The token cache.
+	 */
+	private final Cache cache = new Cache();
+
+	/**
+	 * Replay of API requests answered with 401.
+	 */
+	private final Replay replay = new Replay();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public Map<String, Client> getClients() {
+		return this.clients;
+	}
+
+	public Store getStore() {
+		return this.store;
+	}
+
+	public TokenRequest getTokenRequest() {
+		return this.tokenRequest;
+	}
+
+	public Retry getRetry() {
+		return this.retry;
+	}
+
+	public Cache getCache() {
+		return this.cache;
+	}
+
+	public Replay getReplay() {
+		return this.replay;
+	}
+
+	/**
+	 * One client-credentials registration.
+	 */
+	public static class Client {
+
+		/**
+		 * The token endpoint's dialect: auth0, basic-form, post-form or candid-json.
+		 */
+		private ProviderProfile profile = ProviderProfile.BASIC_FORM;
+
+		/**
+		 * Token endpoint URI. Plain http only on loopback hosts.
+		 */
+		private @Nullable String tokenUri;
+
+		/**
+		 * OAuth2 client id.
+		 */
+		private @Nullable String clientId;
+
+		/**
+		 * OAuth2 client secret. Never logged or shown.
+		 */
+		private @Nullable String clientSecret;
+
+		/**
+		 * Audience of the requested token. Required by the auth0 profile; sent as a form
+		 * field by the form profiles when set; not accepted by candid-json.
+		 */
+		private @Nullable String audience;
+
+		/**
+		 * Scopes to request, sent space-separated as 'scope'. Not accepted by candid-json.
+		 */
+		private List<String> scopes = new ArrayList<>();
+
+		/**
+		 * Extra fields added to every token request. May not repeat a field the profile
+		 * sends itself.
+		 */
+		private Map<String, String> additionalParameters = new LinkedHashMap<>();
+
+		/**
+		 * Base URLs of the API this token is for; requests at or under them get it. Plain
+		 * http only on loopback hosts.
+		 */
+		private List<String> baseUrls = new ArrayList<>();
+
+		/**
+		 * Margin before expiry within which a token is never sent. Half the lifetime for
+		 * tokens living less than twice this margin.
+		 */
+		private Duration expirySkew = Duration.ofSeconds(60);
+
+		/**
+		 * Fraction of a token's usable life after which the next lookup starts a background
+		 * refresh, in (0, 1].
+		 */
+		private double refreshAhead = 0.8;
+
+		/**
+		 * Lifetime of tokens whose response has neither expires_in nor a JWT exp claim.
+		 */
+		private Duration defaultLifetime = Duration.ofMinutes(5);
+
+		/**
+		 * Retry settings overriding tokenkeeper.retry.* for this registration.
+		 */
+		private final ClientRetry retry = new ClientRetry();
+
+		public ProviderProfile getProfile() {
+			return this.profile;
+		}
+
+		public void setProfile(ProviderProfile profile) {
+			this.profile = profile;
+		}
+
+		public @Nullable String getTokenUri() {
+			return this.tokenUri;
+		}
+
+		public void setTokenUri(@Nullable String tokenUri) {
+			this.tokenUri = tokenUri;
+		}
+
+		public @Nullable String getClientId() {
+			return this.clientId;
+		}
+
+		public void setClientId(@Nullable String clientId) {
+			this.clientId = clientId;
+		}
+
+		public @Nullable String getClientSecret() {
+			return this.clientSecret;
+		}
+
+		public void setClientSecret(@Nullable String clientSecret) {
+			this.clientSecret = clientSecret;
+		}
+
+		public @Nullable String getAudience() {
+			return this.audience;
+		}
+
+		public void setAudience(@Nullable String audience) {
+			this.audience = audience;
+		}
+
+		public List<String> getScopes() {
+			return this.scopes;
+		}
+
+		public void setScopes(List<String> scopes) {
+			this.scopes = scopes;
+		}
+
+		public Map<String, String> getAdditionalParameters() {
+			return this.additionalParameters;
+		}
+
+		public void setAdditionalParameters(Map<String, String> additionalParameters) {
+			this.additionalParameters = additionalParameters;
+		}
+
+		public List<String> getBaseUrls() {
+			return this.baseUrls;
+		}
+
+		public void setBaseUrls(List<String> baseUrls) {
+			this.baseUrls = baseUrls;
+		}
+
+		public Duration getExpirySkew() {
+			return this.expirySkew;
+		}
+
+		public void setExpirySkew(Duration expirySkew) {
+			this.expirySkew = expirySkew;
+		}
+
+		public double getRefreshAhead() {
+			return this.refreshAhead;
+		}
+
+		public void setRefreshAhead(double refreshAhead) {
+			this.refreshAhead = refreshAhead;
+		}
+
+		public Duration getDefaultLifetime() {
+			return this.defaultLifetime;
+		}
+
+		public void setDefaultLifetime(Duration defaultLifetime) {
+			this.defaultLifetime = defaultLifetime;
+		}
+
+		public ClientRetry getRetry() {
+			return this.retry;
+		}
+
+		@Override
+		public String toString() {
+			return "Client[profile=" + this.profile + ", tokenUri=" + this.tokenUri + ", clientId=" + this.clientId
+					+ ", clientSecret=******]";
+		}
+
+	}
+
+	/**
+	 * Where tokens are kept.
+	 */
+	public static class Store {
+
+		/**
+		 * Token store: memory (per instance) or redis (shared by a fleet, Caffeine as the
+		 * near cache).
+		 */
+		private StoreType type = StoreType.MEMORY;
+
+		/**
+		 * Redis store settings.
+		 */
+		private final Redis redis = new Redis();
+
+		public StoreType getType() {
+			return this.type;
+		}
+
+		public void setType(StoreType type) {
+			this.type = type;
+		}
+
+		public Redis getRedis() {
+			return this.redis;
+		}
+
+		/**
+		 * Redis store settings.
+		 */
+		public static class Redis {
+
+			/**
+			 * Base64 of 32 random bytes: the AES-256-GCM key tokens are encrypted with in
+			 * Redis.
+			 */
+			private @Nullable String encryptionKey;
+
+			/**
+			 * Whether redis mode may store tokens unencrypted when no encryption key is set.
+			 */
+			private boolean allowPlaintext = false;
+
+			public @Nullable String getEncryptionKey() {
+				return this.encryptionKey;
+			}
+
+			public void setEncryptionKey(@Nullable String encryptionKey) {
+				this.encryptionKey = encryptionKey;
+			}
+
+			public boolean isAllowPlaintext() {
+				return this.allowPlaintext;
+			}
+
+			public void setAllowPlaintext(boolean allowPlaintext) {
+				this.allowPlaintext = allowPlaintext;
+			}
+
+			@Override
+			public String toString() {
+				return "Redis[encryptionKey=" + ((this.encryptionKey != null) ? "******" : null) + ", allowPlaintext="
+						+ this.allowPlaintext + "]";
+			}
+
+		}
+
+	}
+
+	/**
+	 * Token store types.
+	 */
+	public enum StoreType {
+
+		/** Tokens kept per instance, in Caffeine. */
+		MEMORY,
+
+		/** Tokens shared through Redis, with Caffeine as the near cache. */
+		REDIS
+
+	}
+
+	/**
+	 * HTTP settings of token requests.
+	 */
+	public static class TokenRequest {
+
+		/**
+		 * Connect timeout of token requests.
+		 */
+		private Duration connectTimeout = Duration.ofSeconds(5);
+
+		/**
+		 * Time allowed for a whole token response to arrive.
+		 */
+		private Duration responseTimeout = Duration.ofSeconds(10);
+
+		/**
+		 * Largest token response body accepted.
+		 */
+		private DataSize maxResponseSize = DataSize.ofKilobytes(64);
+
+		public Duration getConnectTimeout() {
+			return this.connectTimeout;
+		}
+
+		public void setConnectTimeout(Duration connectTimeout) {
+			this.connectTimeout = connectTimeout;
+		}
+
+		public Duration getResponseTimeout() {
+			return this.responseTimeout;
+		}
+
+		public void setResponseTimeout(Duration responseTimeout) {
+			this.responseTimeout = responseTimeout;
+		}
+
+		public DataSize getMaxResponseSize() {
+			return this.maxResponseSize;
+		}
+
+		public void setMaxResponseSize(DataSize maxResponseSize) {
+			this.maxResponseSize = maxResponseSize;
+		}
+
+	}
+
+	/**
+	 * Retries and cool-downs of token requests.
+	 */
+	public static class Retry {
+
+		/**
+		 * HTTP attempts per token request for connection errors, timeouts and 5xx.
+		 */
+		private int maxAttempts = 3;
+
+		/**
+		 * Wait before the second attempt; doubles per attempt, with jitter.
+		 */
+		private Duration initialBackoff = Duration.ofMillis(200);
+
+		/**
+		 * Longest wait between attempts.
+		 */
+		private Duration maxBackoff = Duration.ofSeconds(2);
+
+		/**
+		 * How long, after a token request finally failed, callers get that failure at once
+		 * instead of sending another request. Doubles with consecutive failures.
+		 */
+		private Duration failureCoolDown = Duration.ofSeconds(5);
+
+		/**
+		 * Longest cool-down after consecutive failures.
+		 */
+		private Duration maxFailureCoolDown = Duration.ofMinutes(1);
+
+		/**
+		 * Longest Retry-After (or x-ratelimit-reset) honoured after a 429.
+		 */
+		private Duration maxRetryAfter = Duration.ofMinutes(10);
+
+		public int getMaxAttempts() {
+			return this.maxAttempts;
+		}
+
+		public void setMaxAttempts(int maxAttempts) {
+			this.maxAttempts = maxAttempts;
+		}
+
+		public Duration getInitialBackoff() {
+			return this.initialBackoff;
+		}
+
+		public void setInitialBackoff(Duration initialBackoff) {
+			this.initialBackoff = initialBackoff;
+		}
+
+		public Duration getMaxBackoff() {
+			return this.maxBackoff;
+		}
+
+		public void setMaxBackoff(Duration maxBackoff) {
+			this.maxBackoff = maxBackoff;
+		}
+
+		public Duration getFailureCoolDown() {
+			return this.failureCoolDown;
+		}
+
+		public void setFailureCoolDown(Duration failureCoolDown) {
+			this.failureCoolDown = failureCoolDown;
+		}
+
+		public Duration getMaxFailureCoolDown() {
+			return this.maxFailureCoolDown;
+		}
+
+		public void setMaxFailureCoolDown(Duration maxFailureCoolDown) {
+			this.maxFailureCoolDown = maxFailureCoolDown;
+		}
+
+		public Duration getMaxRetryAfter() {
+			return this.maxRetryAfter;
+		}
+
+		public void setMaxRetryAfter(Duration maxRetryAfter) {
+			this.maxRetryAfter = maxRetryAfter;
+		}
+
+	}
+
+	/**
+	 * Retry settings of one registration; unset values fall back to tokenkeeper.retry.*.
+	 */
+	public static class ClientRetry {
+
+		/**
+		 * HTTP attempts per token request for connection errors, timeouts and 5xx.
+		 */
+		private @Nullable Integer maxAttempts;
+
+		/**
+		 * Wait before the second attempt.
+		 */
+		private @Nullable Duration initialBackoff;
+
+		/**
+		 * Longest wait between attempts.
+		 */
+		private @Nullable Duration maxBackoff;
+
+		/**
+		 * How long a failure is answered at once before a new request.
+		 */
+		private @Nullable Duration failureCoolDown;
+
+		/**
+		 * Longest cool-down after consecutive failures.
+		 */
+		private @Nullable Duration maxFailureCoolDown;
+
+		public @Nullable Integer getMaxAttempts() {
+			return this.maxAttempts;
+		}
+
+		public void setMaxAttempts(@Nullable Integer maxAttempts) {
+			this.maxAttempts = maxAttempts;
+		}
+
+		public @Nullable Duration getInitialBackoff() {
+			return this.initialBackoff;
+		}
+
+		public void setInitialBackoff(@Nullable Duration initialBackoff) {
+			this.initialBackoff = initialBackoff;
+		}
+
+		public @Nullable Duration getMaxBackoff() {
+			return this.maxBackoff;
+		}
+
+		public void setMaxBackoff(@Nullable Duration maxBackoff) {
+			this.maxBackoff = maxBackoff;
+		}
+
+		public @Nullable Duration getFailureCoolDown() {
+			return this.failureCoolDown;
+		}
+
+		public void setFailureCoolDown(@Nullable Duration failureCoolDown) {
+			this.failureCoolDown = failureCoolDown;
+		}
+
+		public @Nullable Duration getMaxFailureCoolDown() {
+			return this.maxFailureCoolDown;
+		}
+
+		public void setMaxFailureCoolDown(@Nullable Duration maxFailureCoolDown) {
+			this.maxFailureCoolDown = maxFailureCoolDown;
+		}
+
+	}
+
+	/**
+	 * The token cache.
+	 */
+	public static class Cache {
+
+		/**
+		 * Most tokens kept in memory.
+		 */
+		private long maximumSize = 10_000;
+
+		public long getMaximumSize() {
+			return this.maximumSize;
+		}
+
+		public void setMaximumSize(long maximumSize) {
+			this.maximumSize = maximumSize;
+		}
+
+	}
+
+	/**
+	 * Replay of API requests answered with 401.
+	 */
+	public static class Replay {
+
+		/**
+		 * How long, after a replay with a fresh token was refused with 401 too, further 401s
+		 * of that registration pass through without new token requests.
+		 */
+		private Duration unauthorizedCoolDown = Duration.ofSeconds(30);
+
+		public Duration getUnauthorizedCoolDown() {
+			return this.unauthorizedCoolDown;
+		}
+
+		public void setUnauthorizedCoolDown(Duration unauthorizedCoolDown) {
+			this.unauthorizedCoolDown = unauthorizedCoolDown;
+		}
+
+	}
+
+}

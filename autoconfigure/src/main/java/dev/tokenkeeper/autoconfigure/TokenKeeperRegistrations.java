@@ -1,0 +1,290 @@
+package dev.tokenkeeper.autoconfigure;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.StringUtils;
+
+import dev.tokenkeeper.autoconfigure.InvalidTokenKeeperConfigurationException.Problem;
+import dev.tokenkeeper.autoconfigure.TokenKeeperProperties.Client;
+import dev.tokenkeeper.autoconfigure.TokenKeeperProperties.ClientRetry;
+import dev.tokenkeeper.autoconfigure.TokenKeeperProperties.Retry;
+import dev.tokenkeeper.cache.TokenRegistration;
+import dev.tokenkeeper.cache.TokenRetryPolicy;
+import dev.tokenkeeper.routing.BaseUrl;
+import dev.tokenkeeper.routing.Loopback;
+import dev.tokenkeeper.routing.TokenRouter;
+import dev.tokenkeeper.token.ClientCredentials;
+import dev.tokenkeeper.token.ProviderProfile;
+import dev.tokenkeeper.token.TokenLifetimePolicy;
+
+/**
+ * The registrations of {@code tokenkeeper.clients}, validated. Validation is TokenKeeper's own
+ * rather than bean validation on the properties: Boot's bind reports print the offending
+ * value, which for a secret must never happen.
+ *
+ * @author TokenKeeper
+ */
+public final class TokenKeeperRegistrations {
+
+	private static final String PREFIX = "tokenkeeper.clients.";
+
+	private static final Pattern REGISTRATION_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+
+	private final List<TokenRegistration> registrations;
+
+	private final TokenRouter router;
+
+	private TokenKeeperRegistrations(List<TokenRegistration> registrations, TokenRouter router) {
+		this.registrations = List.copyOf(registrations);
+		this.router = router;
+	}
+
+	/**
+	 * Validate the properties and build the registrations.
+	 * @param properties the bound properties, read again on every token request
+	 * @return the registrations
+	 * @throws InvalidTokenKeeperConfigurationException naming every invalid property
+	 */
+	public static TokenKeeperRegistrations of(TokenKeeperProperties properties) {
+		List<Problem> problems = new ArrayList<>();
+		List<TokenRegistration> registrations = new ArrayList<>();
+		List<BaseUrl> baseUrls = new ArrayList<>();
+		Map<String, BaseUrl> seen = new HashMap<>();
+		properties.getClients().forEach((id, client) -> {
+			String prefix = PREFIX + id + ".";
+			if (!REGISTRATION_ID.matcher(id).matches()) {
+				problems.add(new Problem(PREFIX + id,
+						"has an invalid registration id: use letters, digits, '.', '_' and '-'"));
+				return;
+			}
+			validateCredentials(prefix, client, problems);
+			validateBaseUrls(id, prefix, client, seen, baseUrls, problems);
+			TokenLifetimePolicy lifetime = lifetime(prefix, client, problems);
+			TokenRetryPolicy retry = retry(prefix, client.getRetry(), properties.getRetry(), problems);
+			if (lifetime != null && retry != null) {
+				registrations.add(new TokenRegistration(id, () -> credentials(id, properties), lifetime, retry));
+			}
+		});
+		validateGlobal(properties, problems);
+		if (!problems.isEmpty()) {
+			throw new InvalidTokenKeeperConfigurationException(problems);
+		}
+		List<String> ids = registrations.stream().map(TokenRegistration::id).toList();
+		return new TokenKeeperRegistrations(registrations, new TokenRouter(ids, baseUrls));
+	}
+
+	private static void validateCredentials(String prefix, Client client, List<Problem> problems) {
+		ProviderProfile profile = client.getProfile();
+		String tokenUri = client.getTokenUri();
+		if (!StringUtils.hasText(tokenUri)) {
+			problems.add(new Problem(prefix + "token-uri", "must be set"));
+		}
+		else {
+			String reason = tokenUriProblem(tokenUri);
+			if (reason != null) {
+				problems.add(new Problem(prefix + "token-uri", reason));
+			}
+		}
+		if (!StringUtils.hasText(client.getClientId())) {
+			problems.add(new Problem(prefix + "client-id", "must be set"));
+		}
+		if (!StringUtils.hasText(client.getClientSecret())) {
+			problems.add(new Problem(prefix + "client-secret", "must be set"));
+		}
+		if (profile.requiresAudience() && !StringUtils.hasText(client.getAudience())) {
+			problems.add(new Problem(prefix + "audience", "must be set for profile " + profile.configName()));
+		}
+		if (!profile.acceptsAudienceAndScopes()) {
+			if (StringUtils.hasText(client.getAudience())) {
+				problems.add(new Problem(prefix + "audience", "is not sent by profile " + profile.configName()
+						+ "; remove it"));
+			}
+			if (!client.getScopes().isEmpty()) {
+				problems.add(new Problem(prefix + "scopes", "are not sent by profile " + profile.configName()
+						+ "; remove them"));
+			}
+		}
+		if (!client.getAdditionalParameters().isEmpty() && !profile.acceptsAdditionalParameters()) {
+			problems.add(new Problem(prefix + "additional-parameters", "are not sent by profile "
+					+ profile.configName() + ", which sends client_id and client_secret only; remove them"));
+		}
+		client.getAdditionalParameters().keySet().forEach((name) -> {
+			if (ProviderProfile.RESERVED_FIELDS.contains(name)) {
+				problems.add(new Problem(prefix + "additional-parameters." + name,
+						"repeats a field TokenKeeper sends itself (grant_type, client_id, client_secret, "
+								+ "audience, scope); use the dedicated property instead"));
+			}
+		});
+	}
+
+	private static @Nullable String tokenUriProblem(String tokenUri) {
+		URI uri;
+		try {
+			uri = new URI(tokenUri.trim());
+		}
+		catch (URISyntaxException ex) {
+			return "is not a valid URI";
+		}
+		String scheme = uri.getScheme();
+		if (scheme == null || !(scheme.equalsIgnoreCase("https") || scheme.equalsIgnoreCase("http"))
+				|| uri.getHost() == null) {
+			return "must be an absolute https URI";
+		}
+		if (uri.getRawUserInfo() != null) {
+			return "must not carry user-info; use client-id and client-secret";
+		}
+		if (!Loopback.isSecure(uri)) {
+			return "must use https: plain http would send the client secret in clear text "
+					+ "(http is allowed on localhost, 127.0.0.0/8 and ::1 only)";
+		}
+		return null;
+	}
+
+	private static void validateBaseUrls(String id, String prefix, Client client, Map<String, BaseUrl> seen,
+			List<BaseUrl> baseUrls, List<Problem> problems) {
+		List<String> configured = client.getBaseUrls();
+		for (int i = 0; i < configured.size(); i++) {
+			String property = prefix + "base-urls[" + i + "]";
+			BaseUrl baseUrl;
+			try {
+				baseUrl = BaseUrl.parse(id, configured.get(i));
+			}
+			catch (IllegalArgumentException ex) {
+				problems.add(new Problem(property, ex.getMessage()));
+				continue;
+			}
+			if (baseUrl.isInsecure()) {
+				problems.add(new Problem(property, "must use https: plain http would send tokens in clear text "
+						+ "(http is allowed on localhost, 127.0.0.0/8 and ::1 only)"));
+				continue;
+			}
+			BaseUrl other = seen.putIfAbsent(baseUrl.toString(), baseUrl);
+			if (other != null) {
+				problems.add(new Problem(property, (other.registrationId().equals(id))
+						? "repeats another base URL of this registration"
+						: "is also a base URL of registration '" + other.registrationId()
+								+ "'; two registrations may not share a base URL"));
+				continue;
+			}
+			baseUrls.add(baseUrl);
+		}
+	}
+
+	private static @Nullable TokenLifetimePolicy lifetime(String prefix, Client client, List<Problem> problems) {
+		int before = problems.size();
+		if (client.getExpirySkew().isNegative()) {
+			problems.add(new Problem(prefix + "expiry-skew", "must not be negative"));
+		}
+		double refreshAhead = client.getRefreshAhead();
+		if (!(refreshAhead > 0 && refreshAhead <= 1)) {
+			problems.add(new Problem(prefix + "refresh-ahead", "must be greater than 0 and at most 1"));
+		}
+		if (!isPositive(client.getDefaultLifetime())) {
+			problems.add(new Problem(prefix + "default-lifetime", "must be positive"));
+		}
+		return (problems.size() > before) ? null
+				: new TokenLifetimePolicy(client.getExpirySkew(), refreshAhead, client.getDefaultLifetime());
+	}
+
+	private static @Nullable TokenRetryPolicy retry(String prefix, ClientRetry own, Retry defaults,
+			List<Problem> problems) {
+		int before = problems.size();
+		boolean overridden = own.getMaxAttempts() != null;
+		int maxAttempts = overridden ? own.getMaxAttempts() : defaults.getMaxAttempts();
+		if (maxAttempts < 1) {
+			problems.add(new Problem(overridden ? prefix + "retry.max-attempts" : "tokenkeeper.retry.max-attempts",
+					"must be at least 1"));
+		}
+		Duration initialBackoff = positive(own.getInitialBackoff(), defaults.getInitialBackoff(), prefix,
+				"initial-backoff", problems);
+		Duration maxBackoff = positive(own.getMaxBackoff(), defaults.getMaxBackoff(), prefix, "max-backoff",
+				problems);
+		Duration coolDown = positive(own.getFailureCoolDown(), defaults.getFailureCoolDown(), prefix,
+				"failure-cool-down", problems);
+		Duration maxCoolDown = positive(own.getMaxFailureCoolDown(), defaults.getMaxFailureCoolDown(), prefix,
+				"max-failure-cool-down", problems);
+		return (problems.size() > before) ? null : new TokenRetryPolicy(maxAttempts, initialBackoff, maxBackoff,
+				coolDown, maxCoolDown, defaults.getMaxRetryAfter());
+	}
+
+	private static Duration positive(@Nullable Duration own, Duration fallback, String prefix, String name,
+			List<Problem> problems) {
+		Duration value = (own != null) ? own : fallback;
+		if (!isPositive(value)) {
+			problems.add(new Problem((own != null) ? prefix + "retry." + name : "tokenkeeper.retry." + name,
+					"must be positive"));
+		}
+		return value;
+	}
+
+	private static void validateGlobal(TokenKeeperProperties properties, List<Problem> problems) {
+		TokenKeeperProperties.TokenRequest request = properties.getTokenRequest();
+		if (!isPositive(request.getConnectTimeout())) {
+			problems.add(new Problem("tokenkeeper.token-request.connect-timeout", "must be positive"));
+		}
+		if (!isPositive(request.getResponseTimeout())) {
+			problems.add(new Problem("tokenkeeper.token-request.response-timeout", "must be positive"));
+		}
+		long maxSize = request.getMaxResponseSize().toBytes();
+		if (maxSize < 1024 || maxSize > Integer.MAX_VALUE) {
+			problems.add(new Problem("tokenkeeper.token-request.max-response-size", "must be between 1KB and 2GB"));
+		}
+		if (properties.getCache().getMaximumSize() < 1) {
+			problems.add(new Problem("tokenkeeper.cache.maximum-size", "must be at least 1"));
+		}
+		if (!isPositive(properties.getRetry().getMaxRetryAfter())) {
+			problems.add(new Problem("tokenkeeper.retry.max-retry-after", "must be positive"));
+		}
+		if (properties.getReplay().getUnauthorizedCoolDown().isNegative()) {
+			problems.add(new Problem("tokenkeeper.replay.unauthorized-cool-down", "must not be negative"));
+		}
+	}
+
+	private static boolean isPositive(@Nullable Duration duration) {
+		return duration != null && !duration.isNegative() && !duration.isZero();
+	}
+
+	/** Credentials as configured now, so that refreshed configuration takes effect. */
+	private static ClientCredentials credentials(String id, TokenKeeperProperties properties) {
+		Client client = properties.getClients().get(id);
+		List<Problem> problems = new ArrayList<>();
+		if (client != null) {
+			validateCredentials(PREFIX + id + ".", client, problems);
+		}
+		if (client == null || !problems.isEmpty()) {
+			throw new InvalidTokenKeeperConfigurationException((client == null)
+					? List.of(new Problem(PREFIX + id, "was removed while the application runs")) : problems);
+		}
+		List<String> scopes = client.getScopes().stream().map(String::trim).filter(StringUtils::hasText).toList();
+		return new ClientCredentials(id, client.getProfile(), URI.create(client.getTokenUri().trim()),
+				client.getClientId(), client.getClientSecret(),
+				StringUtils.hasText(client.getAudience()) ? client.getAudience() : null, scopes,
+				client.getAdditionalParameters());
+	}
+
+	/**
+	 * The registrations, in configuration order.
+	 * @return the registrations
+	 */
+	public List<TokenRegistration> registrations() {
+		return this.registrations;
+	}
+
+	/**
+	 * The router over the registrations' base URLs.
+	 * @return the router
+	 */
+	public TokenRouter router() {
+		return this.router;
+	}
+
+}

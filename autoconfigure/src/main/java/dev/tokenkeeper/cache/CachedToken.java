@@ -1,0 +1,151 @@
+package dev.tokenkeeper.cache;
+
+import java.time.Instant;
+import java.util.Set;
+
+import reactor.core.publisher.Mono;
+
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+
+import dev.tokenkeeper.token.TokenFingerprint;
+
+/**
+ * A cached token with the instants that govern its use, all precomputed so that handing it
+ * out costs no parsing or arithmetic. {@link #toString()} shows a fingerprint, never the
+ * token.
+ *
+ * @author TokenKeeper
+ */
+public final class CachedToken {
+
+	private final String registrationId;
+
+	private final String value;
+
+	private final OAuth2AccessToken accessToken;
+
+	private final ClientRegistration clientRegistration;
+
+	private final Instant receivedAt;
+
+	private final Instant expiresAt;
+
+	private final long usableUntilMillis;
+
+	private final long refreshAtMillis;
+
+	private final Mono<CachedToken> mono;
+
+	CachedToken(String registrationId, OAuth2AccessToken accessToken, ClientRegistration clientRegistration,
+			Instant usableUntil, Instant refreshAt) {
+		this.registrationId = registrationId;
+		this.value = accessToken.getTokenValue();
+		this.accessToken = accessToken;
+		this.clientRegistration = clientRegistration;
+		this.receivedAt = accessToken.getIssuedAt();
+		this.expiresAt = accessToken.getExpiresAt();
+		this.usableUntilMillis = usableUntil.toEpochMilli();
+		this.refreshAtMillis = refreshAt.toEpochMilli();
+		this.mono = Mono.just(this);
+	}
+
+	/**
+	 * The registration id.
+	 * @return the id
+	 */
+	public String registrationId() {
+		return this.registrationId;
+	}
+
+	/**
+	 * The bearer token to send.
+	 * @return the token value
+	 */
+	public String value() {
+		return this.value;
+	}
+
+	/**
+	 * The token in Spring Security's form.
+	 * @return the access token
+	 */
+	public OAuth2AccessToken accessToken() {
+		return this.accessToken;
+	}
+
+	/**
+	 * A description of the registration for Spring Security's API; carries no secret.
+	 * @return the client registration
+	 */
+	public ClientRegistration clientRegistration() {
+		return this.clientRegistration;
+	}
+
+	/**
+	 * The granted scopes.
+	 * @return the scopes
+	 */
+	public Set<String> scopes() {
+		return this.accessToken.getScopes();
+	}
+
+	/**
+	 * When the token response arrived.
+	 * @return the instant
+	 */
+	public Instant receivedAt() {
+		return this.receivedAt;
+	}
+
+	/**
+	 * When the token expires: {@code receivedAt + lifetime}.
+	 * @return the instant
+	 */
+	public Instant expiresAt() {
+		return this.expiresAt;
+	}
+
+	/**
+	 * The instant after which the token is never sent.
+	 * @return {@code expiresAt - skew}
+	 */
+	public Instant usableUntil() {
+		return Instant.ofEpochMilli(this.usableUntilMillis);
+	}
+
+	/**
+	 * The instant after which a lookup starts a background refresh.
+	 * @return the refresh-ahead point
+	 */
+	public Instant refreshAt() {
+		return Instant.ofEpochMilli(this.refreshAtMillis);
+	}
+
+	long usableUntilMillis() {
+		return this.usableUntilMillis;
+	}
+
+	long refreshAtMillis() {
+		return this.refreshAtMillis;
+	}
+
+	Mono<CachedToken> mono() {
+		return this.mono;
+	}
+
+	/**
+	 * The token's fingerprint, safe to log.
+	 * @return a short hash
+	 */
+	public String fingerprint() {
+		return TokenFingerprint.of(this.value);
+	}
+
+	@Override
+	public String toString() {
+		return "CachedToken[registrationId=" + this.registrationId + ", fingerprint=" + fingerprint() + ", expiresAt="
+				+ this.expiresAt + "]";
+	}
+
+}

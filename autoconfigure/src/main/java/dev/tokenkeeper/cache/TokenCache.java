@@ -1,0 +1,431 @@
+package dev.tokenkeeper.cache;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
+
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+
+import dev.tokenkeeper.cache.TokenCacheObserver.InvalidationReason;
+import dev.tokenkeeper.cache.TokenCacheObserver.LookupResult;
+import dev.tokenkeeper.cache.TokenCacheObserver.RegistrationObserver;
+import dev.tokenkeeper.cache.TokenStatus.LastError;
+import dev.tokenkeeper.token.ClientCredentials;
+import dev.tokenkeeper.token.IssuedToken;
+import dev.tokenkeeper.token.ProviderProfile;
+import dev.tokenkeeper.token.TokenEndpointClient;
+import dev.tokenkeeper.token.TokenEndpointException;
+import dev.tokenkeeper.token.TokenRequestOutcome;
+
+/**
+ * The tokens of every registration: cached in Caffeine until shortly before they expire,
+ * refreshed ahead of expiry in the background, and fetched with at most one token request in
+ * flight per registration however many callers wait.
+ * <p>
+ * A lookup of a usable token takes no lock, parses nothing and logs nothing. Every time-based
+ * decision reads the injected {@link Clock} when a caller looks a token up; no timers run.
+ *
+ * @author TokenKeeper
+ */
+public final class TokenCache {
+
+	private static final Log logger = LogFactory.getLog(TokenCache.class);
+
+	private final Map<String, RegistrationState> registrations;
+
+	private final TokenEndpointClient client;
+
+	private final Clock clock;
+
+	private final Cache<String, CachedToken> tokens;
+
+	/**
+	 * Create a cache.
+	 * @param registrations the registrations served
+	 * @param client the token endpoint client
+	 * @param clock the clock every decision reads
+	 * @param maximumSize the most tokens kept
+	 * @param observer hears lookups and invalidations
+	 */
+	public TokenCache(Collection<TokenRegistration> registrations, TokenEndpointClient client, Clock clock,
+			long maximumSize, TokenCacheObserver observer) {
+		Map<String, RegistrationState> states = new LinkedHashMap<>();
+		registrations.forEach((registration) -> states.put(registration.id(),
+				new RegistrationState(registration, observer.forRegistration(registration.id()))));
+		this.registrations = Map.copyOf(states);
+		this.client = client;
+		this.clock = clock;
+		this.tokens = Caffeine.newBuilder()
+			.maximumSize(maximumSize)
+			.ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+			.expireAfter(Expiry.<String, CachedToken>creating(
+					(id, token) -> Duration.ofMillis(Math.max(0, token.usableUntilMillis() - clock.millis()))))
+			.recordStats()
+			.build();
+	}
+
+	/**
+	 * A usable token for the registration: the cached one, or the result of the one token
+	 * request in flight. Cancelling the returned Mono does not cancel that request.
+	 * @param registrationId the registration id
+	 * @return the token, or an error ({@link TokenEndpointException} when the endpoint failed)
+	 */
+	public Mono<CachedToken> token(String registrationId) {
+		RegistrationState state = this.registrations.get(registrationId);
+		if (state == null) {
+			return Mono.error(new IllegalArgumentException("No TokenKeeper registration '" + registrationId + "'"));
+		}
+		CachedToken token = this.tokens.getIfPresent(registrationId);
+		long now = this.clock.millis();
+		if (token != null && now < token.usableUntilMillis()) {
+			if (now >= token.refreshAtMillis()) {
+				refreshAhead(state, token, now);
+			}
+			state.observer.lookup(LookupResult.HIT);
+			return token.mono();
+		}
+		return fetch(state, now);
+	}
+
+	private Mono<CachedToken> fetch(RegistrationState state, long now) {
+		CompletableFuture<CachedToken> inFlight = state.inFlight.get();
+		if (inFlight != null) {
+			state.observer.lookup(LookupResult.WAIT);
+			return Mono.fromFuture(inFlight, true);
+		}
+		Failure failure = state.failure;
+		if (failure != null && now < failure.notBeforeMillis) {
+			state.observer.lookup(LookupResult.FAILED);
+			return Mono.error(failure.repeat(now));
+		}
+		CompletableFuture<CachedToken> mine = new CompletableFuture<>();
+		if (!state.inFlight.compareAndSet(null, mine)) {
+			return fetch(state, now);
+		}
+		// Between our cache miss and the CAS, another request may have completed.
+		CachedToken cached = this.tokens.getIfPresent(state.registration.id());
+		if (cached != null && now < cached.usableUntilMillis()) {
+			state.inFlight.compareAndSet(mine, null);
+			mine.complete(cached);
+			state.observer.lookup(LookupResult.HIT);
+			return cached.mono();
+		}
+		state.observer.lookup(LookupResult.MISS);
+		request(state, mine);
+		return Mono.fromFuture(mine, true);
+	}
+
+	private void refreshAhead(RegistrationState state, CachedToken token, long now) {
+		if (state.inFlight.get() != null) {
+			return;
+		}
+		Failure failure = state.failure;
+		if (failure != null && now < failure.notBeforeMillis) {
+			return;
+		}
+		CompletableFuture<CachedToken> mine = new CompletableFuture<>();
+		if (!state.inFlight.compareAndSet(null, mine)) {
+			return;
+		}
+		if (this.tokens.getIfPresent(state.registration.id()) != token) {
+			state.inFlight.compareAndSet(mine, null);
+			mine.cancel(false);
+			return;
+		}
+		if (logger.isDebugEnabled()) {
+			logger.debug("Refreshing token " + token.fingerprint() + " of registration '" + state.registration.id()
+					+ "' ahead of expiry");
+		}
+		request(state, mine);
+	}
+
+	/** Sends the token request, detached from any caller, and completes {@code future} with it. */
+	private void request(RegistrationState state, CompletableFuture<CachedToken> future) {
+		TokenRegistration registration = state.registration;
+		TokenRetryPolicy retry = registration.retry();
+		ClientCredentials credentials;
+		try {
+			credentials = registration.credentials().get();
+		}
+		catch (RuntimeException ex) {
+			state.inFlight.compareAndSet(future, null);
+			future.completeExceptionally(ex);
+			return;
+		}
+		Mono.defer(() -> this.client.requestToken(credentials, registration.lifetime().defaultLifetime()))
+			.retryWhen(Retry.backoff(retry.maxAttempts() - 1, retry.initialBackoff())
+				.maxBackoff(retry.maxBackoff())
+				.jitter(TokenRetryPolicy.JITTER)
+				.filter((ex) -> ex instanceof TokenEndpointException failure && failure.getOutcome().isRetryable())
+				.onRetryExhaustedThrow((spec, signal) -> signal.failure()))
+			.map((issued) -> cache(state, credentials, issued))
+			.subscribe((token) -> {
+				state.succeeded(token);
+				state.inFlight.compareAndSet(future, null);
+				future.complete(token);
+			}, (ex) -> {
+				state.failed(ex, this.clock.millis());
+				state.inFlight.compareAndSet(future, null);
+				future.completeExceptionally(ex);
+			});
+	}
+
+	private CachedToken cache(RegistrationState state, ClientCredentials credentials, IssuedToken issued) {
+		Instant expiresAt = issued.receivedAt().plus(issued.lifetime());
+		OAuth2AccessToken accessToken = new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, issued.value(),
+				issued.receivedAt(), expiresAt, issued.scopes());
+		CachedToken token = new CachedToken(state.registration.id(), accessToken, clientRegistration(credentials),
+				state.registration.lifetime().usableUntil(issued), state.registration.lifetime().refreshAt(issued));
+		this.tokens.put(state.registration.id(), token);
+		return token;
+	}
+
+	/** Spring Security's view of the registration, without the secret (its toString prints it). */
+	private static ClientRegistration clientRegistration(ClientCredentials credentials) {
+		return ClientRegistration.withRegistrationId(credentials.registrationId())
+			.clientId(credentials.clientId())
+			.clientAuthenticationMethod((credentials.profile() == ProviderProfile.BASIC_FORM)
+					? ClientAuthenticationMethod.CLIENT_SECRET_BASIC : ClientAuthenticationMethod.CLIENT_SECRET_POST)
+			.authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+			.tokenUri(credentials.tokenUri().toString())
+			.scope(credentials.scopes())
+			.build();
+	}
+
+	/**
+	 * Drop the cached token if it is still the one a request sent, as after a 401: many
+	 * concurrent 401s on one token cause one new token request.
+	 * @param registrationId the registration id
+	 * @param sentToken the token value the rejected request carried
+	 * @return whether the token was dropped by this call
+	 */
+	public boolean invalidate(String registrationId, String sentToken) {
+		RegistrationState state = this.registrations.get(registrationId);
+		CachedToken token = this.tokens.getIfPresent(registrationId);
+		if (state == null || token == null || !token.value().equals(sentToken)) {
+			return false;
+		}
+		boolean removed = this.tokens.asMap().remove(registrationId, token);
+		if (removed) {
+			state.observer.invalidated(InvalidationReason.UNAUTHORIZED);
+			if (logger.isDebugEnabled()) {
+				logger.debug("Dropped token " + token.fingerprint() + " of registration '" + registrationId
+						+ "' after a 401");
+			}
+		}
+		return removed;
+	}
+
+	/**
+	 * Drop a registration's cached token; the next lookup requests a new one.
+	 * @param registrationId the registration id
+	 * @return whether a token was cached
+	 */
+	public boolean evict(String registrationId) {
+		RegistrationState state = this.registrations.get(registrationId);
+		if (state == null) {
+			throw new IllegalArgumentException("No TokenKeeper registration '" + registrationId + "'");
+		}
+		CachedToken removed = this.tokens.asMap().remove(registrationId);
+		state.observer.invalidated(InvalidationReason.MANUAL);
+		return removed != null;
+	}
+
+	/**
+	 * Whether a 401 on a token of this registration may be answered by dropping the token and
+	 * replaying: not during the cool-down that follows a replay that was refused too.
+	 * @param registrationId the registration id
+	 * @return whether to replay
+	 */
+	public boolean isReplayAllowed(String registrationId) {
+		RegistrationState state = this.registrations.get(registrationId);
+		return state != null && this.clock.millis() >= state.replayCoolDownUntilMillis;
+	}
+
+	/**
+	 * A request replayed with a fresh token got 401 again: further 401s pass through without
+	 * new token requests for the cool-down.
+	 * @param registrationId the registration id
+	 * @param coolDown how long
+	 */
+	public void replayRefused(String registrationId, Duration coolDown) {
+		RegistrationState state = this.registrations.get(registrationId);
+		if (state != null) {
+			state.replayCoolDownUntilMillis = this.clock.millis() + coolDown.toMillis();
+		}
+	}
+
+	/**
+	 * The ids of the registrations served.
+	 * @return the ids
+	 */
+	public Set<String> registrationIds() {
+		return this.registrations.keySet();
+	}
+
+	/**
+	 * Whether the registration is served here.
+	 * @param registrationId the id
+	 * @return whether it is known
+	 */
+	public boolean contains(String registrationId) {
+		return this.registrations.containsKey(registrationId);
+	}
+
+	/**
+	 * The usable cached token, without counting a lookup or starting a request.
+	 * @param registrationId the id
+	 * @return the token, or {@code null}
+	 */
+	public @Nullable CachedToken peek(String registrationId) {
+		CachedToken token = this.tokens.getIfPresent(registrationId);
+		return (token != null && this.clock.millis() < token.usableUntilMillis()) ? token : null;
+	}
+
+	/**
+	 * Where a registration stands, for the Actuator endpoint and health.
+	 * @param registrationId the id
+	 * @return the status, or {@code null} for an unknown id
+	 */
+	public @Nullable TokenStatus status(String registrationId) {
+		RegistrationState state = this.registrations.get(registrationId);
+		if (state == null) {
+			return null;
+		}
+		CachedToken token = peek(registrationId);
+		LastError lastError = state.lastError;
+		TokenStatus.State current;
+		if (token != null) {
+			current = TokenStatus.State.VALID;
+		}
+		else if (lastError != null) {
+			current = TokenStatus.State.FAILED;
+		}
+		else {
+			current = (state.lastRefresh != null) ? TokenStatus.State.EXPIRED : TokenStatus.State.NONE;
+		}
+		return new TokenStatus(registrationId, current, (token != null) ? token.expiresAt() : null,
+				(token != null) ? token.scopes() : Set.of(), state.lastRefresh, lastError);
+	}
+
+	/**
+	 * The Caffeine cache, for binding its statistics to a meter registry.
+	 * @return the cache
+	 */
+	public Cache<String, CachedToken> caffeine() {
+		return this.tokens;
+	}
+
+	/** A failed request, answered at once to callers until {@code notBeforeMillis}. */
+	private static final class Failure {
+
+		private final TokenEndpointException exception;
+
+		private final RuntimeException other;
+
+		private final long notBeforeMillis;
+
+		private final String registrationId;
+
+		Failure(String registrationId, Throwable ex, long notBeforeMillis) {
+			this.registrationId = registrationId;
+			this.exception = (ex instanceof TokenEndpointException endpoint) ? endpoint : null;
+			this.other = (this.exception == null) ? asRuntime(ex) : null;
+			this.notBeforeMillis = notBeforeMillis;
+		}
+
+		private static RuntimeException asRuntime(Throwable ex) {
+			return (ex instanceof RuntimeException runtime) ? runtime : new IllegalStateException(ex);
+		}
+
+		RuntimeException repeat(long now) {
+			if (this.exception == null) {
+				return this.other;
+			}
+			return TokenEndpointException.coolingDown(this.registrationId, this.exception,
+					Duration.ofMillis(this.notBeforeMillis - now));
+		}
+
+	}
+
+	private final class RegistrationState {
+
+		private final TokenRegistration registration;
+
+		private final RegistrationObserver observer;
+
+		private final AtomicReference<CompletableFuture<CachedToken>> inFlight = new AtomicReference<>();
+
+		private volatile @Nullable Failure failure;
+
+		private volatile int consecutiveFailures;
+
+		private volatile @Nullable LastError lastError;
+
+		private volatile @Nullable Instant lastRefresh;
+
+		private volatile long replayCoolDownUntilMillis;
+
+		RegistrationState(TokenRegistration registration, RegistrationObserver observer) {
+			this.registration = registration;
+			this.observer = observer;
+		}
+
+		void succeeded(CachedToken token) {
+			this.failure = null;
+			this.consecutiveFailures = 0;
+			this.lastError = null;
+			this.lastRefresh = token.receivedAt();
+		}
+
+		void failed(Throwable ex, long now) {
+			int failures = this.consecutiveFailures + 1;
+			this.consecutiveFailures = failures;
+			Duration coolDown = jittered(this.registration.retry().coolDown(failures));
+			if (ex instanceof TokenEndpointException endpoint) {
+				this.lastError = LastError.of(Instant.ofEpochMilli(now), endpoint);
+				Duration retryAfter = endpoint.getRetryAfter();
+				if (endpoint.getOutcome() == TokenRequestOutcome.RATE_LIMITED && retryAfter != null
+						&& retryAfter.compareTo(coolDown) > 0) {
+					coolDown = retryAfter;
+				}
+				if (logger.isWarnEnabled()) {
+					logger.warn(endpoint.getMessage() + "; next attempt in " + coolDown.toMillis() + " ms");
+				}
+			}
+			else if (logger.isWarnEnabled()) {
+				logger.warn("Token request for registration '" + this.registration.id() + "' failed: " + ex);
+			}
+			this.failure = new Failure(this.registration.id(), ex, now + coolDown.toMillis());
+		}
+
+		/** Spreads the instances of a fleet that failed together: up to a quarter shorter. */
+		private Duration jittered(Duration coolDown) {
+			long millis = coolDown.toMillis();
+			long jitter = (long) (millis * TokenRetryPolicy.JITTER / 2 * ThreadLocalRandom.current().nextDouble());
+			return Duration.ofMillis(millis - jitter);
+		}
+
+	}
+
+}

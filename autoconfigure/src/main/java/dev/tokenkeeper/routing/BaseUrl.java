@@ -1,0 +1,170 @@
+package dev.tokenkeeper.routing;
+
+import java.net.URI;
+import java.util.Locale;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One {@code base-urls} entry. A request URL matches when scheme, host and port are equal
+ * (after normalising case, default ports and trailing slashes) and its path equals the base
+ * path or continues it after a {@code /}. A URL with user-info never matches.
+ *
+ * @author TokenKeeper
+ */
+public final class BaseUrl {
+
+	private final String registrationId;
+
+	private final String scheme;
+
+	private final String host;
+
+	private final int port;
+
+	private final String path;
+
+	private final String text;
+
+	private BaseUrl(String registrationId, String scheme, String host, int port, String path, String text) {
+		this.registrationId = registrationId;
+		this.scheme = scheme;
+		this.host = host;
+		this.port = port;
+		this.path = path;
+		this.text = text;
+	}
+
+	/**
+	 * Parse a configured base URL.
+	 * @param registrationId the registration it belongs to
+	 * @param url the URL, e.g. {@code https://api.x.com/v0/}
+	 * @return the base URL
+	 * @throws IllegalArgumentException when it is not an absolute http(s) URL without user-info,
+	 * query or fragment
+	 */
+	public static BaseUrl parse(String registrationId, String url) {
+		URI uri;
+		try {
+			uri = new URI(url.trim());
+		}
+		catch (java.net.URISyntaxException ex) {
+			throw new IllegalArgumentException("is not a valid URL");
+		}
+		String scheme = scheme(uri);
+		if (scheme == null) {
+			throw new IllegalArgumentException("must be an absolute http or https URL");
+		}
+		String host = host(uri);
+		if (host == null) {
+			throw new IllegalArgumentException("must name a host");
+		}
+		if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+			throw new IllegalArgumentException("must not have user-info, a query or a fragment");
+		}
+		String path = stripTrailingSlashes((uri.getRawPath() != null) ? uri.getRawPath() : "");
+		BaseUrl base = new BaseUrl(registrationId, scheme, host, port(uri, scheme), path, null);
+		return new BaseUrl(registrationId, scheme, host, base.port, path, base.canonical());
+	}
+
+	/**
+	 * Whether the request URL is at or under this base URL.
+	 * @param url an absolute request URL
+	 * @return whether it matches
+	 */
+	public boolean matches(URI url) {
+		if (url.getRawUserInfo() != null) {
+			return false;
+		}
+		String scheme = scheme(url);
+		String host = host(url);
+		if (scheme == null || host == null || !this.scheme.equals(scheme) || !this.host.equals(host)
+				|| this.port != port(url, scheme)) {
+			return false;
+		}
+		String path = requestPath(url);
+		if (this.path.isEmpty()) {
+			return true;
+		}
+		return path.startsWith(this.path)
+				&& (path.length() == this.path.length() || path.charAt(this.path.length()) == '/');
+	}
+
+	private static String requestPath(URI url) {
+		String path = url.getRawPath();
+		if (path == null || path.isEmpty()) {
+			return "";
+		}
+		if (path.contains("/.")) {
+			// "/v0/../admin" must not pass for "/v0"
+			path = URI.create(path).normalize().getRawPath();
+		}
+		return path;
+	}
+
+	static @Nullable String scheme(URI uri) {
+		String scheme = uri.getScheme();
+		if (scheme == null) {
+			return null;
+		}
+		scheme = scheme.toLowerCase(Locale.ROOT);
+		return (scheme.equals("http") || scheme.equals("https")) ? scheme : null;
+	}
+
+	static @Nullable String host(URI uri) {
+		String host = uri.getHost();
+		if (host == null || host.isEmpty()) {
+			return null;
+		}
+		host = host.toLowerCase(Locale.ROOT);
+		return host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
+	}
+
+	private static int port(URI uri, String scheme) {
+		return (uri.getPort() != -1) ? uri.getPort() : (scheme.equals("https") ? 443 : 80);
+	}
+
+	private static String stripTrailingSlashes(String path) {
+		int end = path.length();
+		while (end > 0 && path.charAt(end - 1) == '/') {
+			end--;
+		}
+		return path.substring(0, end);
+	}
+
+	/**
+	 * Whether this base URL sends tokens in clear text: {@code http} on a non-loopback host.
+	 * @return whether it is insecure
+	 */
+	public boolean isInsecure() {
+		return this.scheme.equals("http") && !Loopback.isLoopbackHost(this.host);
+	}
+
+	private String canonical() {
+		boolean defaultPort = (this.scheme.equals("https") && this.port == 443)
+				|| (this.scheme.equals("http") && this.port == 80);
+		return this.scheme + "://" + this.host + (defaultPort ? "" : ":" + this.port) + this.path;
+	}
+
+	/**
+	 * The registration this base URL belongs to.
+	 * @return the id
+	 */
+	public String registrationId() {
+		return this.registrationId;
+	}
+
+	int pathLength() {
+		return this.path.length();
+	}
+
+	/**
+	 * The normalised URL, for comparing and reporting.
+	 * @return e.g. {@code https://api.x.com/v0}
+	 */
+	@Override
+	public String toString() {
+		return this.text;
+	}
+
+}

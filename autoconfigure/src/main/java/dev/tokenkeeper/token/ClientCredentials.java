@@ -1,0 +1,37 @@
+package dev.tokenkeeper.token;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one token request is made of: the registration it serves and what the provider
+ * needs. Read afresh for every token request so that refreshed configuration applies.
+ * {@link #toString()} never shows the secret.
+ *
+ * @param registrationId the registration id
+ * @param profile the provider profile
+ * @param tokenUri the token endpoint
+ * @param clientId the OAuth2 client id
+ * @param clientSecret the OAuth2 client secret
+ * @param audience the audience, or {@code null}
+ * @param scopes the scopes, possibly empty
+ * @param additionalParameters extra fields for every token request
+ * @author TokenKeeper
+ */
+public record ClientCredentials(String registrationId, ProviderProfile profile, URI tokenUri, String clientId,
+		String clientSecret, String audience, List<String> scopes, Map<String, String> additionalParameters) {
+
+	public ClientCredentials {
+		scopes = List.copyOf(scopes);
+		additionalParameters = Map.copyOf(additionalParameters);
+	}
+
+	@Override
+	public String toString() {
+		return "ClientCredentials[registrationId=" + this.registrationId + ", profile=" + this.profile.configName()
+				+ ", tokenUri=" + this.tokenUri + ", clientId=" + this.clientId + ", clientSecret=******"
+				+ ", audience=" + this.audience + ", scopes=" + this.scopes + "]";
+	}
+
+}

@@ -1,0 +1,126 @@
+package dev.tokenkeeper.token;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Mono;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.client.reactive.ClientHttpConnector;
+import org.springframework.http.client.reactive.ClientHttpResponse;
+
+/**
+ * Sends one client-credentials token request and reads the answer. Talks to a
+ * {@link ClientHttpConnector} directly, on raw bytes: no {@code WebClient} (its filters would
+ * wrap this call), no codecs (they log what they read and write). The connector is built by
+ * the caller without redirects and with timeouts; the response body is capped.
+ *
+ * @author TokenKeeper
+ */
+public final class TokenEndpointClient {
+
+	private static final Log logger = LogFactory.getLog(TokenEndpointClient.class);
+
+	private static final byte[] EMPTY = new byte[0];
+
+	private final ClientHttpConnector connector;
+
+	private final Clock clock;
+
+	private final int maxResponseBytes;
+
+	private final Duration responseTimeout;
+
+	private final TokenResponseReader reader;
+
+	/**
+	 * Create a client.
+	 * @param connector a connector that follows no redirects and has timeouts
+	 * @param clock the clock lifetimes count from
+	 * @param maxResponseBytes the largest response body accepted
+	 * @param responseTimeout the longest wait for a whole response
+	 * @param maxRetryAfter the longest {@code Retry-After} honoured
+	 */
+	public TokenEndpointClient(ClientHttpConnector connector, Clock clock, int maxResponseBytes,
+			Duration responseTimeout, Duration maxRetryAfter) {
+		this.connector = connector;
+		this.clock = clock;
+		this.maxResponseBytes = maxResponseBytes;
+		this.responseTimeout = responseTimeout;
+		this.reader = new TokenResponseReader(clock, maxRetryAfter);
+	}
+
+	/**
+	 * One HTTP attempt at the token endpoint.
+	 * @param credentials what to request
+	 * @param defaultLifetime the lifetime when the response does not tell
+	 * @return the token, or an error that is always a {@link TokenEndpointException}
+	 */
+	public Mono<IssuedToken> requestToken(ClientCredentials credentials, Duration defaultLifetime) {
+		TokenRequest request = TokenRequest.of(credentials);
+		return Mono.defer(() -> this.connector.connect(HttpMethod.POST, request.uri(), (httpRequest) -> {
+			HttpHeaders headers = httpRequest.getHeaders();
+			headers.set(HttpHeaders.ACCEPT, "application/json");
+			headers.set(HttpHeaders.CONTENT_TYPE, request.contentType());
+			headers.setContentLength(request.body().length);
+			if (request.authorization() != null) {
+				headers.set(HttpHeaders.AUTHORIZATION, request.authorization());
+			}
+			return httpRequest.writeWith(Mono.fromSupplier(() -> httpRequest.bufferFactory().wrap(request.body())));
+		}))
+			.flatMap((response) -> read(credentials, response, defaultLifetime))
+			.timeout(this.responseTimeout)
+			.onErrorMap((ex) -> !(ex instanceof TokenEndpointException), (ex) -> failure(credentials, ex))
+			.doOnNext((token) -> {
+				if (logger.isDebugEnabled()) {
+					logger.debug("Registration '" + credentials.registrationId() + "' got token "
+							+ TokenFingerprint.of(token.value()) + " valid for " + token.lifetime() + " ("
+							+ token.lifetimeSource() + ")");
+				}
+			});
+	}
+
+	private Mono<IssuedToken> read(ClientCredentials credentials, ClientHttpResponse response,
+			Duration defaultLifetime) {
+		HttpHeaders headers = response.getHeaders();
+		int status = response.getStatusCode().value();
+		return DataBufferUtils.join(response.getBody(), this.maxResponseBytes)
+			.map(TokenEndpointClient::bytes)
+			.defaultIfEmpty(EMPTY)
+			.onErrorMap(DataBufferLimitException.class, (ex) -> tooLarge(credentials, status))
+			.map((body) -> this.reader.read(credentials, status, headers::getFirst, body, this.clock.instant(),
+					defaultLifetime));
+	}
+
+	private static byte[] bytes(DataBuffer buffer) {
+		try {
+			byte[] bytes = new byte[buffer.readableByteCount()];
+			buffer.read(bytes);
+			return bytes;
+		}
+		finally {
+			DataBufferUtils.release(buffer);
+		}
+	}
+
+	private TokenEndpointException tooLarge(ClientCredentials credentials, int status) {
+		return new TokenEndpointException(credentials.registrationId(), TokenRequestOutcome.INVALID_RESPONSE, status,
+				null, "the response is larger than " + this.maxResponseBytes + " bytes", null, null);
+	}
+
+	private TokenEndpointException failure(ClientCredentials credentials, Throwable ex) {
+		String what = (ex instanceof TimeoutException) ? "no response within " + this.responseTimeout
+				: "no response: " + ex.getClass().getSimpleName()
+						+ ((ex.getMessage() != null) ? " (" + TokenResponseReader.redact(ex.getMessage(), credentials) + ")" : "");
+		return new TokenEndpointException(credentials.registrationId(), TokenRequestOutcome.IO_ERROR, 0, null,
+				what + " from " + credentials.tokenUri(), null, ex);
+	}
+
+}

@@ -1,0 +1,101 @@
+package dev.tokenkeeper.token;
+
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.security.oauth2.client.ClientAuthorizationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
+
+/**
+ * A token endpoint did not issue a usable token. Names the registration, the HTTP status,
+ * and the provider's OAuth2 {@code error}/{@code error_description} or a short redacted
+ * excerpt of its body; never a secret, a token or the request body.
+ * <p>
+ * A {@link ClientAuthorizationException}, so Spring Security code that handles failed
+ * authorizations handles this one too.
+ *
+ * @author TokenKeeper
+ */
+public class TokenEndpointException extends ClientAuthorizationException {
+
+	private static final String UNKNOWN_ERROR = "token_request_failed";
+
+	private final TokenRequestOutcome outcome;
+
+	private final int status;
+
+	private final @Nullable Duration retryAfter;
+
+	TokenEndpointException(String registrationId, TokenRequestOutcome outcome, int status,
+			@Nullable String error, @Nullable String description, @Nullable Duration retryAfter,
+			@Nullable Throwable cause) {
+		super(new OAuth2Error((error != null) ? error : UNKNOWN_ERROR, description, null), registrationId,
+				message(registrationId, outcome, status, error, description), cause);
+		this.outcome = outcome;
+		this.status = status;
+		this.retryAfter = retryAfter;
+	}
+
+	private static String message(String registrationId, TokenRequestOutcome outcome, int status,
+			@Nullable String error, @Nullable String description) {
+		StringBuilder message = new StringBuilder("Token request for registration '").append(registrationId)
+			.append("' failed (").append(outcome.tagValue());
+		if (status > 0) {
+			message.append(", HTTP ").append(status);
+		}
+		message.append(')');
+		if (error != null) {
+			message.append(": ").append(error);
+		}
+		if (description != null) {
+			message.append((error != null) ? " - " : ": ").append(description);
+		}
+		return message.toString();
+	}
+
+	/**
+	 * The same failure, reported again to a caller that arrived while it still holds.
+	 * @param registrationId the registration
+	 * @param failure the failure being replayed
+	 * @param retryAfter how long until a new request may be sent
+	 * @return a new exception for this caller
+	 */
+	public static TokenEndpointException coolingDown(String registrationId, TokenEndpointException failure,
+			Duration retryAfter) {
+		return new TokenEndpointException(registrationId, failure.outcome, failure.status,
+				failure.getError().getErrorCode(), describeCoolDown(failure, retryAfter), retryAfter, failure);
+	}
+
+	private static String describeCoolDown(TokenEndpointException failure, Duration retryAfter) {
+		String description = failure.getError().getDescription();
+		String wait = "no new request for " + Math.max(1, retryAfter.toMillis()) + " ms after the last failure";
+		return (description != null) ? description + " (" + wait + ")" : wait;
+	}
+
+	/**
+	 * How the attempt ended.
+	 * @return the outcome, never {@code SUCCESS}
+	 */
+	public TokenRequestOutcome getOutcome() {
+		return this.outcome;
+	}
+
+	/**
+	 * The HTTP status the token endpoint answered with.
+	 * @return the status, or {@code 0} when there was no response
+	 */
+	public int getStatus() {
+		return this.status;
+	}
+
+	/**
+	 * How long the provider asked to wait ({@code Retry-After}, {@code x-ratelimit-reset}),
+	 * or the time left before TokenKeeper sends another request.
+	 * @return the wait, or {@code null}
+	 */
+	public @Nullable Duration getRetryAfter() {
+		return this.retryAfter;
+	}
+
+}

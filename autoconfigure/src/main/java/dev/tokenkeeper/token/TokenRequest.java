@@ -1,0 +1,146 @@
+package dev.tokenkeeper.token;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.tokenkeeper.token.ProviderProfile.BodyFormat;
+import dev.tokenkeeper.token.ProviderProfile.ClientAuthentication;
+
+/**
+ * The bytes of one client-credentials token request, built from a profile's data. Encoded
+ * here rather than by Spring's codecs because those log what they write.
+ *
+ * @author TokenKeeper
+ */
+final class TokenRequest {
+
+	private final URI uri;
+
+	private final String contentType;
+
+	private final byte[] body;
+
+	private final String authorization;
+
+	private TokenRequest(URI uri, String contentType, byte[] body, String authorization) {
+		this.uri = uri;
+		this.contentType = contentType;
+		this.body = body;
+		this.authorization = authorization;
+	}
+
+	static TokenRequest of(ClientCredentials credentials) {
+		ProviderProfile profile = credentials.profile();
+		Map<String, String> fields = new LinkedHashMap<>();
+		if (profile.sendsGrantType()) {
+			fields.put("grant_type", "client_credentials");
+		}
+		String authorization = null;
+		if (profile.clientAuthentication() == ClientAuthentication.BASIC) {
+			authorization = basic(credentials.clientId(), credentials.clientSecret());
+		}
+		else {
+			fields.put("client_id", credentials.clientId());
+			fields.put("client_secret", credentials.clientSecret());
+		}
+		if (profile.acceptsAudienceAndScopes()) {
+			if (credentials.audience() != null && !credentials.audience().isEmpty()) {
+				fields.put("audience", credentials.audience());
+			}
+			if (!credentials.scopes().isEmpty()) {
+				fields.put("scope", String.join(" ", credentials.scopes()));
+			}
+		}
+		if (profile.acceptsAdditionalParameters()) {
+			credentials.additionalParameters().forEach(fields::putIfAbsent);
+		}
+		return (profile.bodyFormat() == BodyFormat.JSON)
+				? new TokenRequest(credentials.tokenUri(), "application/json", json(fields), authorization)
+				: new TokenRequest(credentials.tokenUri(), "application/x-www-form-urlencoded", form(fields),
+						authorization);
+	}
+
+	/** RFC 6749 section 2.3.1: form-urlencode id and secret each, then Base64 of {@code id:secret}. */
+	private static String basic(String clientId, String clientSecret) {
+		String pair = urlEncode(clientId) + ":" + urlEncode(clientSecret);
+		return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
+	}
+
+	private static byte[] form(Map<String, String> fields) {
+		StringBuilder form = new StringBuilder();
+		fields.forEach((name, value) -> {
+			if (form.length() > 0) {
+				form.append('&');
+			}
+			form.append(urlEncode(name)).append('=').append(urlEncode(value));
+		});
+		return form.toString().getBytes(StandardCharsets.UTF_8);
+	}
+
+	private static String urlEncode(String value) {
+		return URLEncoder.encode(value, StandardCharsets.UTF_8);
+	}
+
+	private static byte[] json(Map<String, String> fields) {
+		StringBuilder json = new StringBuilder("{");
+		fields.forEach((name, value) -> {
+			if (json.length() > 1) {
+				json.append(',');
+			}
+			appendJsonString(json, name);
+			json.append(':');
+			appendJsonString(json, value);
+		});
+		return json.append('}').toString().getBytes(StandardCharsets.UTF_8);
+	}
+
+	private static void appendJsonString(StringBuilder json, String value) {
+		json.append('"');
+		for (int i = 0; i < value.length(); i++) {
+			char c = value.charAt(i);
+			switch (c) {
+				case '"' -> json.append("\\\"");
+				case '\\' -> json.append("\\\\");
+				case '\n' -> json.append("\\n");
+				case '\r' -> json.append("\\r");
+				case '\t' -> json.append("\\t");
+				default -> {
+					if (c < 0x20) {
+						json.append(String.format("\\u%04x", (int) c));
+					}
+					else {
+						json.append(c);
+					}
+				}
+			}
+		}
+		json.append('"');
+	}
+
+	URI uri() {
+		return this.uri;
+	}
+
+	String contentType() {
+		return this.contentType;
+	}
+
+	byte[] body() {
+		return this.body;
+	}
+
+	/** The {@code Authorization} header value, or {@code null} when credentials go in the body. */
+	String authorization() {
+		return this.authorization;
+	}
+
+	@Override
+	public String toString() {
+		return "TokenRequest[POST " + this.uri + ", " + this.contentType + ", " + this.body.length + " bytes]";
+	}
+
+}

@@ -1,0 +1,303 @@
+package dev.tokenkeeper.token;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Base64;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.tokenkeeper.token.IssuedToken.LifetimeSource;
+
+/**
+ * Reads a token endpoint's answer as real providers give it: {@code token_type} compared
+ * case-insensitively and Bearer when missing, {@code expires_in} as a number or a numeric
+ * string, unknown fields ignored. Anything else becomes a {@link TokenEndpointException};
+ * nothing else is ever thrown.
+ *
+ * @author TokenKeeper
+ */
+final class TokenResponseReader {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static final Pattern TAGS = Pattern.compile("<[^>]*>");
+
+	private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+
+	private static final Pattern TOKEN_LIKE = Pattern.compile("[A-Za-z0-9._~+/=-]{24,}");
+
+	private static final int EXCERPT_LENGTH = 120;
+
+	private final Clock clock;
+
+	private final Duration maxRetryAfter;
+
+	TokenResponseReader(Clock clock, Duration maxRetryAfter) {
+		this.clock = clock;
+		this.maxRetryAfter = maxRetryAfter;
+	}
+
+	/**
+	 * Read one response.
+	 * @param credentials what was requested
+	 * @param status the HTTP status
+	 * @param header a lookup of response headers by name
+	 * @param body the body bytes, possibly empty
+	 * @param receivedAt when the response arrived
+	 * @param defaultLifetime the lifetime when the response does not tell
+	 * @return the issued token
+	 * @throws TokenEndpointException for anything but a usable Bearer token
+	 */
+	IssuedToken read(ClientCredentials credentials, int status, HeaderLookup header, byte[] body,
+			Instant receivedAt, Duration defaultLifetime) {
+		String id = credentials.registrationId();
+		JsonNode json = parseObject(body);
+		if (status >= 200 && status < 300) {
+			if (json == null) {
+				throw failure(id, TokenRequestOutcome.INVALID_RESPONSE, status, null,
+						"the response is not a JSON object" + excerptSuffix(body, credentials), null);
+			}
+			return issued(credentials, status, json, receivedAt, defaultLifetime);
+		}
+		String error = (json != null) ? firstText(json, "error", "errorName") : null;
+		String description = (json != null) ? firstText(json, "error_description", "message") : null;
+		if (description == null && json != null && json.path("content").isObject()) {
+			description = text(json.path("content"), "message");
+		}
+		error = redact(error, credentials);
+		description = redact(description, credentials);
+		if (json == null && body.length > 0) {
+			description = excerpt(body, credentials);
+		}
+		if (status >= 300 && status < 400) {
+			throw failure(id, TokenRequestOutcome.INVALID_RESPONSE, status, error,
+					"the token endpoint redirected; redirects are not followed", null);
+		}
+		if (status == 429 || isDisguisedRateLimit(status, error, description)) {
+			throw failure(id, TokenRequestOutcome.RATE_LIMITED, status, error, description, retryAfter(header));
+		}
+		TokenRequestOutcome outcome = (status >= 500) ? TokenRequestOutcome.SERVER_ERROR
+				: TokenRequestOutcome.CLIENT_ERROR;
+		throw failure(id, outcome, status, error, description, null);
+	}
+
+	private IssuedToken issued(ClientCredentials credentials, int status, JsonNode json, Instant receivedAt,
+			Duration defaultLifetime) {
+		String id = credentials.registrationId();
+		String accessToken = text(json, "access_token");
+		if (accessToken == null || accessToken.isBlank()) {
+			throw failure(id, TokenRequestOutcome.INVALID_RESPONSE, status, null,
+					"the response has no access_token", null);
+		}
+		String tokenType = text(json, "token_type");
+		if (tokenType != null && !tokenType.equalsIgnoreCase("bearer")) {
+			throw failure(id, TokenRequestOutcome.INVALID_RESPONSE, status, null,
+					"token_type '" + redact(shorten(tokenType), credentials) + "' is not supported, only Bearer",
+					null);
+		}
+		Set<String> scopes = scopes(text(json, "scope"), credentials.scopes());
+		Long expiresIn = expiresIn(json.get("expires_in"));
+		if (expiresIn != null && expiresIn > 0) {
+			return new IssuedToken(accessToken, scopes, receivedAt, Duration.ofSeconds(expiresIn),
+					LifetimeSource.EXPIRES_IN);
+		}
+		Duration fromJwt = jwtLifetime(accessToken);
+		if (fromJwt != null) {
+			return new IssuedToken(accessToken, scopes, receivedAt, fromJwt, LifetimeSource.JWT_EXP);
+		}
+		return new IssuedToken(accessToken, scopes, receivedAt, defaultLifetime, LifetimeSource.DEFAULT);
+	}
+
+	private static Set<String> scopes(@Nullable String granted, List<String> requested) {
+		if (granted == null || granted.isBlank()) {
+			return Set.copyOf(requested);
+		}
+		return Set.copyOf(new LinkedHashSet<>(List.of(WHITESPACE.split(granted.trim()))));
+	}
+
+	private static @Nullable Long expiresIn(@Nullable JsonNode node) {
+		if (node == null || node.isNull()) {
+			return null;
+		}
+		if (node.isNumber()) {
+			return node.asLong();
+		}
+		if (node.isString()) {
+			try {
+				return (long) Double.parseDouble(node.asString().trim());
+			}
+			catch (NumberFormatException ex) {
+				return null;
+			}
+		}
+		return null;
+	}
+
+	/** {@code exp - iat} when both are present, else {@code exp - now}; decoded, never verified. */
+	private @Nullable Duration jwtLifetime(String token) {
+		String[] parts = token.split("\\.", -1);
+		if (parts.length != 3) {
+			return null;
+		}
+		JsonNode claims;
+		try {
+			claims = parseObject(Base64.getUrlDecoder().decode(stripPadding(parts[1])));
+		}
+		catch (IllegalArgumentException ex) {
+			return null;
+		}
+		if (claims == null || !claims.path("exp").isNumber()) {
+			return null;
+		}
+		long exp = claims.get("exp").asLong();
+		long seconds = claims.path("iat").isNumber() ? exp - claims.get("iat").asLong()
+				: exp - this.clock.instant().getEpochSecond();
+		return (seconds > 0) ? Duration.ofSeconds(seconds) : null;
+	}
+
+	private static String stripPadding(String base64) {
+		int end = base64.length();
+		while (end > 0 && base64.charAt(end - 1) == '=') {
+			end--;
+		}
+		return base64.substring(0, end);
+	}
+
+	private @Nullable Duration retryAfter(HeaderLookup header) {
+		Instant now = this.clock.instant();
+		Duration wait = null;
+		String retryAfter = header.get("Retry-After");
+		if (retryAfter != null) {
+			wait = parseRetryAfter(retryAfter.trim(), now);
+		}
+		String reset = header.get("x-ratelimit-reset");
+		if (wait == null && reset != null) {
+			try {
+				wait = Duration.between(now, Instant.ofEpochSecond(Long.parseLong(reset.trim())));
+			}
+			catch (NumberFormatException | java.time.DateTimeException ex) {
+				wait = null;
+			}
+		}
+		if (wait == null) {
+			return null;
+		}
+		if (wait.isNegative()) {
+			return Duration.ZERO;
+		}
+		return (wait.compareTo(this.maxRetryAfter) > 0) ? this.maxRetryAfter : wait;
+	}
+
+	private static @Nullable Duration parseRetryAfter(String value, Instant now) {
+		try {
+			return Duration.ofSeconds(Long.parseLong(value));
+		}
+		catch (NumberFormatException ex) {
+			try {
+				return Duration.between(now, ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME));
+			}
+			catch (DateTimeParseException dateEx) {
+				return null;
+			}
+		}
+	}
+
+	/** Auth0 sometimes reports its rate limit as a 500 with an {@code access_denied} body. */
+	private static boolean isDisguisedRateLimit(int status, @Nullable String error, @Nullable String description) {
+		if (status < 500) {
+			return false;
+		}
+		String words = ((error != null) ? error : "") + " " + ((description != null) ? description : "");
+		words = words.toLowerCase(Locale.ROOT);
+		return words.contains("too_many_requests") || words.contains("too many requests")
+				|| words.contains("rate limit") || words.contains("limit has been reached");
+	}
+
+	private static @Nullable JsonNode parseObject(byte[] body) {
+		if (body.length == 0) {
+			return null;
+		}
+		try {
+			JsonNode node = JSON.readTree(body);
+			return (node != null && node.isObject()) ? node : null;
+		}
+		catch (RuntimeException ex) {
+			// JacksonException included: whatever the bytes, the caller gets a TokenEndpointException
+			return null;
+		}
+	}
+
+	private static @Nullable String firstText(JsonNode json, String... names) {
+		for (String name : names) {
+			String value = text(json, name);
+			if (value != null) {
+				return value;
+			}
+		}
+		return null;
+	}
+
+	private static @Nullable String text(JsonNode json, String name) {
+		JsonNode node = json.get(name);
+		return (node != null && node.isString()) ? node.asString() : null;
+	}
+
+	private static String excerptSuffix(byte[] body, ClientCredentials credentials) {
+		return (body.length > 0) ? ": " + excerpt(body, credentials) : " (empty body)";
+	}
+
+	/** A short excerpt of a non-JSON body, without markup, secrets or anything token-like. */
+	static String excerpt(byte[] body, ClientCredentials credentials) {
+		int length = Math.min(body.length, 2048);
+		String text = new String(body, 0, length, StandardCharsets.UTF_8);
+		text = TAGS.matcher(text).replaceAll(" ");
+		text = text.replaceAll("\\p{Cntrl}", " ");
+		text = WHITESPACE.matcher(text).replaceAll(" ").trim();
+		text = redact(text, credentials);
+		if (text.isEmpty()) {
+			return "body of " + body.length + " bytes, not JSON";
+		}
+		return "\"" + shorten(text) + "\"";
+	}
+
+	static @Nullable String redact(@Nullable String text, ClientCredentials credentials) {
+		if (text == null) {
+			return null;
+		}
+		String secret = credentials.clientSecret();
+		if (secret != null && !secret.isEmpty()) {
+			text = text.replace(secret, "[redacted]");
+		}
+		return shorten(TOKEN_LIKE.matcher(text).replaceAll("[redacted]"));
+	}
+
+	private static String shorten(String text) {
+		return (text.length() > EXCERPT_LENGTH) ? text.substring(0, EXCERPT_LENGTH) + "…" : text;
+	}
+
+	private static TokenEndpointException failure(String id, TokenRequestOutcome outcome, int status,
+			@Nullable String error, @Nullable String description, @Nullable Duration retryAfter) {
+		return new TokenEndpointException(id, outcome, status, error, description, retryAfter, null);
+	}
+
+	/** Response headers by case-insensitive name. */
+	@FunctionalInterface
+	interface HeaderLookup {
+
+		@Nullable String get(String name);
+
+	}
+
+}

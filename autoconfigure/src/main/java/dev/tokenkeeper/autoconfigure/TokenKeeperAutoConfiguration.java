@@ -19,6 +19,7 @@ import org.springframework.http.client.reactive.ClientHttpConnector;
 import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientManager;
 
 import dev.tokenkeeper.cache.TokenCache;
+import dev.tokenkeeper.cache.SharedTokenStore;
 import dev.tokenkeeper.cache.TokenCacheObserver;
 import dev.tokenkeeper.client.TokenKeeperAuthorizedClientManager;
 import dev.tokenkeeper.token.TokenEndpointClient;
@@ -72,9 +73,10 @@ public final class TokenKeeperAutoConfiguration {
 	@ConditionalOnMissingBean
 	TokenCache tokenKeeperTokenCache(TokenKeeperRegistrations registrations, TokenEndpointClient client,
 			TokenKeeperProperties properties, @Qualifier(CLOCK_BEAN_NAME) ObjectProvider<Clock> clock,
-			ObjectProvider<TokenCacheObserver> observers) {
+			ObjectProvider<TokenCacheObserver> observers, ObjectProvider<SharedTokenStore> store) {
 		return new TokenCache(registrations.registrations(), client, clock.getIfAvailable(Clock::systemUTC),
-				properties.getCache().getMaximumSize(), CompositeTokenCacheObserver.of(observers.orderedStream().toList()));
+				properties.getCache().getMaximumSize(), CompositeTokenCacheObserver.of(observers.orderedStream().toList()),
+				store.getIfAvailable(() -> SharedTokenStore.NONE));
 	}
 
 	@Bean

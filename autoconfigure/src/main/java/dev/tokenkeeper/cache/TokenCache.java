@@ -59,8 +59,10 @@ public final class TokenCache {
 
 	private final Cache<String, CachedToken> tokens;
 
+	private final SharedTokenStore store;
+
 	/**
-	 * Create a cache.
+	 * Create a cache whose tokens are this instance's own.
 	 * @param registrations the registrations served
 	 * @param client the token endpoint client
 	 * @param clock the clock every decision reads
@@ -69,6 +71,21 @@ public final class TokenCache {
 	 */
 	public TokenCache(Collection<TokenRegistration> registrations, TokenEndpointClient client, Clock clock,
 			long maximumSize, TokenCacheObserver observer) {
+		this(registrations, client, clock, maximumSize, observer, SharedTokenStore.NONE);
+	}
+
+	/**
+	 * Create a cache.
+	 * @param registrations the registrations served
+	 * @param client the token endpoint client
+	 * @param clock the clock every decision reads
+	 * @param maximumSize the most tokens kept
+	 * @param observer hears lookups and invalidations
+	 * @param store where a fleet shares tokens, behind this cache
+	 */
+	public TokenCache(Collection<TokenRegistration> registrations, TokenEndpointClient client, Clock clock,
+			long maximumSize, TokenCacheObserver observer, SharedTokenStore store) {
+		this.store = store;
 		Map<String, RegistrationState> states = new LinkedHashMap<>();
 		registrations.forEach((registration) -> states.put(registration.id(),
 				new RegistrationState(registration, observer.forRegistration(registration.id()))));
@@ -172,12 +189,18 @@ public final class TokenCache {
 			future.completeExceptionally(ex);
 			return;
 		}
-		Mono.defer(() -> this.client.requestToken(credentials, registration.lifetime().defaultLifetime()))
+		Mono<IssuedToken> fetch = Mono
+			.defer(() -> this.client.requestToken(credentials, registration.lifetime().defaultLifetime()))
 			.retryWhen(Retry.backoff(retry.maxAttempts() - 1, retry.initialBackoff())
 				.maxBackoff(retry.maxBackoff())
 				.jitter(TokenRetryPolicy.JITTER)
 				.filter((ex) -> ex instanceof TokenEndpointException failure && failure.getOutcome().isRetryable())
-				.onRetryExhaustedThrow((spec, signal) -> signal.failure()))
+				.onRetryExhaustedThrow((spec, signal) -> signal.failure()));
+		// A shared token is taken only before its refresh-ahead point, else this instance
+		// would refresh again at once.
+		this.store
+			.obtain(credentials,
+					(shared) -> this.clock.millis() < registration.lifetime().refreshAt(shared).toEpochMilli(), fetch)
 			.map((issued) -> cache(state, credentials, issued))
 			.subscribe((token) -> {
 				state.succeeded(token);
@@ -227,6 +250,7 @@ public final class TokenCache {
 		}
 		boolean removed = this.tokens.asMap().remove(registrationId, token);
 		if (removed) {
+			invalidateShared(state, sentToken);
 			state.observer.invalidated(InvalidationReason.UNAUTHORIZED);
 			if (logger.isDebugEnabled()) {
 				logger.debug("Dropped token " + token.fingerprint() + " of registration '" + registrationId
@@ -247,8 +271,23 @@ public final class TokenCache {
 			throw new IllegalArgumentException("No TokenKeeper registration '" + registrationId + "'");
 		}
 		CachedToken removed = this.tokens.asMap().remove(registrationId);
+		invalidateShared(state, null);
 		state.observer.invalidated(InvalidationReason.MANUAL);
 		return removed != null;
+	}
+
+	private void invalidateShared(RegistrationState state, @Nullable String tokenValue) {
+		if (this.store == SharedTokenStore.NONE) {
+			return;
+		}
+		try {
+			this.store.invalidate(state.registration.credentials().get(), tokenValue)
+				.subscribe(null, (ex) -> logger.debug("Could not invalidate the shared token of registration '"
+						+ state.registration.id() + "': " + ex.getClass().getSimpleName()));
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not invalidate the shared token of registration '" + state.registration.id() + "'");
+		}
 	}
 
 	/**

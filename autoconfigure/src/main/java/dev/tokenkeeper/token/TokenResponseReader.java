@@ -40,6 +40,9 @@ final class TokenResponseReader {
 
 	private static final int EXCERPT_LENGTH = 120;
 
+	/** Longer claimed lifetimes are cut to this, so instants never overflow. */
+	static final Duration MAX_LIFETIME = Duration.ofDays(365);
+
 	private final Clock clock;
 
 	private final Duration maxRetryAfter;
@@ -110,8 +113,7 @@ final class TokenResponseReader {
 		Set<String> scopes = scopes(text(json, "scope"), credentials.scopes());
 		Long expiresIn = expiresIn(json.get("expires_in"));
 		if (expiresIn != null && expiresIn > 0) {
-			return new IssuedToken(accessToken, scopes, receivedAt, Duration.ofSeconds(expiresIn),
-					LifetimeSource.EXPIRES_IN);
+			return new IssuedToken(accessToken, scopes, receivedAt, capped(expiresIn), LifetimeSource.EXPIRES_IN);
 		}
 		Duration fromJwt = jwtLifetime(accessToken);
 		if (fromJwt != null) {
@@ -127,22 +129,36 @@ final class TokenResponseReader {
 		return Set.copyOf(new LinkedHashSet<>(List.of(WHITESPACE.split(granted.trim()))));
 	}
 
+	private static Duration capped(long seconds) {
+		return (seconds >= MAX_LIFETIME.toSeconds()) ? MAX_LIFETIME : Duration.ofSeconds(seconds);
+	}
+
 	private static @Nullable Long expiresIn(@Nullable JsonNode node) {
-		if (node == null || node.isNull()) {
+		if (node == null) {
 			return null;
 		}
 		if (node.isNumber()) {
-			return node.asLong();
+			return seconds(node.asDouble());
 		}
 		if (node.isString()) {
 			try {
-				return (long) Double.parseDouble(node.asString().trim());
+				return seconds(Double.parseDouble(node.asString().trim()));
 			}
 			catch (NumberFormatException ex) {
 				return null;
 			}
 		}
 		return null;
+	}
+
+	/** Whole seconds of a finite number, saturated at the long range. */
+	private static @Nullable Long seconds(double value) {
+		return Double.isFinite(value) ? (long) value : null;
+	}
+
+	private static @Nullable Long claim(JsonNode claims, String name) {
+		JsonNode node = claims.get(name);
+		return (node != null && node.isNumber()) ? seconds(node.asDouble()) : null;
 	}
 
 	/** {@code exp - iat} when both are present, else {@code exp - now}; decoded, never verified. */
@@ -158,13 +174,13 @@ final class TokenResponseReader {
 		catch (IllegalArgumentException ex) {
 			return null;
 		}
-		if (claims == null || !claims.path("exp").isNumber()) {
+		Long exp = (claims != null) ? claim(claims, "exp") : null;
+		if (exp == null) {
 			return null;
 		}
-		long exp = claims.get("exp").asLong();
-		long seconds = claims.path("iat").isNumber() ? exp - claims.get("iat").asLong()
-				: exp - this.clock.instant().getEpochSecond();
-		return (seconds > 0) ? Duration.ofSeconds(seconds) : null;
+		Long iat = claim(claims, "iat");
+		double seconds = (iat != null) ? (double) exp - iat : (double) exp - this.clock.instant().getEpochSecond();
+		return (seconds >= 1) ? capped((long) Math.min(seconds, Long.MAX_VALUE)) : null;
 	}
 
 	private static String stripPadding(String base64) {

@@ -95,7 +95,7 @@ public final class TokenCache {
 		this.tokens = Caffeine.newBuilder()
 			.maximumSize(maximumSize)
 			.ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
-			.expireAfter(Expiry.<String, CachedToken>creating(
+			.expireAfter(Expiry.<String, CachedToken>writing(
 					(id, token) -> Duration.ofMillis(Math.max(0, token.usableUntilMillis() - clock.millis()))))
 			.recordStats()
 			.build();

@@ -40,6 +40,9 @@ final class TokenResponseReader {
 
 	private static final int EXCERPT_LENGTH = 120;
 
+	/** A provider's own error_description is written for the developer: keep all of a normal one. */
+	private static final int DESCRIPTION_LENGTH = 400;
+
 	/** Longer claimed lifetimes are cut to this, so instants never overflow. */
 	static final Duration MAX_LIFETIME = Duration.ofDays(365);
 
@@ -80,7 +83,7 @@ final class TokenResponseReader {
 			description = text(json.path("content"), "message");
 		}
 		error = redact(error, credentials);
-		description = redact(description, credentials);
+		description = redact(description, credentials, DESCRIPTION_LENGTH);
 		if (json == null && body.length > 0) {
 			description = excerpt(body, credentials);
 		}
@@ -289,6 +292,10 @@ final class TokenResponseReader {
 	}
 
 	static @Nullable String redact(@Nullable String text, ClientCredentials credentials) {
+		return redact(text, credentials, EXCERPT_LENGTH);
+	}
+
+	private static @Nullable String redact(@Nullable String text, ClientCredentials credentials, int maxLength) {
 		if (text == null) {
 			return null;
 		}
@@ -296,11 +303,15 @@ final class TokenResponseReader {
 		if (secret != null && !secret.isEmpty()) {
 			text = text.replace(secret, "[redacted]");
 		}
-		return shorten(TOKEN_LIKE.matcher(text).replaceAll("[redacted]"));
+		return shorten(TOKEN_LIKE.matcher(text).replaceAll("[redacted]"), maxLength);
 	}
 
 	private static String shorten(String text) {
-		return (text.length() > EXCERPT_LENGTH) ? text.substring(0, EXCERPT_LENGTH) + "…" : text;
+		return shorten(text, EXCERPT_LENGTH);
+	}
+
+	private static String shorten(String text, int maxLength) {
+		return (text.length() > maxLength) ? text.substring(0, maxLength) + "…" : text;
 	}
 
 	private static TokenEndpointException failure(String id, TokenRequestOutcome outcome, int status,

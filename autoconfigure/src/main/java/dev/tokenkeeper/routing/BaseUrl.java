@@ -95,6 +95,10 @@ public final class BaseUrl {
 		if (path == null || path.isEmpty()) {
 			return "";
 		}
+		if (path.contains("%2e") || path.contains("%2E")) {
+			// RFC 3986 6.2.2.2: "%2e" is ".", so "/v0/%2e%2e/admin" is "/v0/../admin" to a server
+			path = path.replace("%2e", ".").replace("%2E", ".");
+		}
 		if (path.contains("/.")) {
 			// "/v0/../admin" must not pass for "/v0"
 			path = URI.create(path).normalize().getRawPath();

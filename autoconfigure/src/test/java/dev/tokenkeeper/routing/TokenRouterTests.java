@@ -1,0 +1,153 @@
+package dev.tokenkeeper.routing;
+
+import java.net.URI;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+class TokenRouterTests {
+
+	/**
+	 * {@code betterpt} and {@code rooms} share an origin ({@code rooms} under a longer path),
+	 * {@code candid} has its own, {@code canvas} has no base URLs (attribute only).
+	 */
+	private final TokenRouter router = new TokenRouter(List.of("betterpt", "rooms", "candid", "canvas"),
+			List.of(BaseUrl.parse("betterpt", "https://api.x.com/v0"),
+					BaseUrl.parse("rooms", "https://api.x.com/v0/rooms"),
+					BaseUrl.parse("candid", "https://api.joincandidhealth.com"),
+					BaseUrl.parse("candid", "https://api-staging.joincandidhealth.com/api")));
+
+	@Test
+	void routeWhenUrlIsUnderABaseUrlThenThatRegistration() {
+		assertThat(route("https://api.x.com/v0/sessions", null)).isEqualTo("betterpt");
+		assertThat(route("https://api.x.com/v0", null)).isEqualTo("betterpt");
+		assertThat(route("https://api.joincandidhealth.com/api/encounters/v4", null)).isEqualTo("candid");
+		assertThat(route("https://api-staging.joincandidhealth.com/api/x", null)).isEqualTo("candid");
+	}
+
+	@Test
+	void routeWhenSeveralBaseUrlsMatchThenTheLongestWins() {
+		assertThat(route("https://api.x.com/v0/rooms", null)).isEqualTo("rooms");
+		assertThat(route("https://api.x.com/v0/rooms/42", null)).isEqualTo("rooms");
+		assertThat(route("https://api.x.com/v0/roomsx", null)).isEqualTo("betterpt");
+	}
+
+	@Test
+	void routeWhenLongestMatchIsListedFirstOrLastThenTheLongestWinsEither() {
+		TokenRouter reversed = new TokenRouter(List.of("a", "b"),
+				List.of(BaseUrl.parse("b", "https://api.x.com/v0/rooms"), BaseUrl.parse("a", "https://api.x.com")));
+		assertThat(reversed.route(URI.create("https://api.x.com/v0/rooms/1"), null)).isEqualTo("b");
+		assertThat(reversed.route(URI.create("https://api.x.com/v0/other"), null)).isEqualTo("a");
+	}
+
+	@Test
+	void routeWhenNoBaseUrlMatchesThenUntouched() {
+		assertThat(route("https://api.x.com/v0x", null)).isNull();
+		assertThat(route("https://api.x.com.evil.io/v0", null)).isNull();
+		assertThat(route("https://api.x.com:8443/v0", null)).isNull();
+		assertThat(route("https://user@api.x.com/v0", null)).isNull();
+		assertThat(route("http://api.x.com/v0", null)).isNull();
+		assertThat(route("https://api.x.com/v0/../admin", null)).isNull();
+		assertThat(route("https://example.com/", null)).isNull();
+	}
+
+	@Test
+	void routeWhenRegistrationWithoutBaseUrlsIsNotNamedThenItNeverGetsARequest() {
+		TokenRouter router = new TokenRouter(List.of("canvas"), List.of());
+		assertThat(router.route(URI.create("https://fumage-example.canvasmedical.com/Patient"), null)).isNull();
+	}
+
+	@Test
+	void routeWhenAttributeNamesACoveringRegistrationThenThatRegistration() {
+		assertThat(route("https://api.x.com/v0/sessions", "betterpt")).isEqualTo("betterpt");
+		// naming the shorter match explicitly overrides the longest-match rule
+		assertThat(route("https://api.x.com/v0/rooms/1", "betterpt")).isEqualTo("betterpt");
+	}
+
+	@Test
+	void routeWhenAttributeNamesAnUnknownRegistrationThenErrorNamingIt() {
+		assertThatExceptionOfType(TokenRoutingException.class)
+			.isThrownBy(() -> route("https://api.x.com/v0/sessions", "betterpt-typo"))
+			.withMessageContaining("'betterpt-typo'")
+			.withMessageContaining("tokenkeeper.clients.betterpt-typo");
+	}
+
+	@Test
+	void routeWhenAttributeNamesARegistrationWhoseBaseUrlsDoNotCoverTheUrlThenError() {
+		assertThatExceptionOfType(TokenRoutingException.class)
+			.isThrownBy(() -> route("https://evil.io/collect?key=s3cr3t", "betterpt"))
+			.withMessageContaining("'betterpt'")
+			.withMessageContaining("tokenkeeper.clients.betterpt.base-urls")
+			.withMessageContaining("https://evil.io/collect")
+			.withMessageNotContaining("s3cr3t");
+	}
+
+	@Test
+	void routeWhenAttributeNamesARegistrationAndTheUrlBelongsToAnotherThenError() {
+		assertThatExceptionOfType(TokenRoutingException.class)
+			.isThrownBy(() -> route("https://api.joincandidhealth.com/api/x", "betterpt"))
+			.withMessageContaining("'betterpt'");
+		assertThatExceptionOfType(TokenRoutingException.class)
+			.isThrownBy(() -> route("https://api.x.com/v0/sessions", "rooms"))
+			.withMessageContaining("'rooms'");
+	}
+
+	@Test
+	void routeWhenAttributeNamesACoveringRegistrationOverPlainHttpThenError() {
+		assertThatExceptionOfType(TokenRoutingException.class)
+			.isThrownBy(() -> route("http://api.x.com/v0/sessions", "betterpt"));
+	}
+
+	@Test
+	void routeWhenUrlHasUserInfoAndAttributeNamesTheRegistrationThenErrorWithoutUserInfo() {
+		assertThatExceptionOfType(TokenRoutingException.class)
+			.isThrownBy(() -> route("https://user:pw-s3cr3t@api.x.com/v0/sessions", "betterpt"))
+			.withMessageNotContaining("pw-s3cr3t");
+	}
+
+	@Test
+	void routeWhenAttributeNamesARegistrationWithoutBaseUrlsOnHttpsThenThatRegistration() {
+		assertThat(route("https://fumage-example.canvasmedical.com/Patient", "canvas")).isEqualTo("canvas");
+	}
+
+	@Test
+	void routeWhenAttributeNamesARegistrationWithoutBaseUrlsOnNonLoopbackHttpThenError() {
+		assertThatExceptionOfType(TokenRoutingException.class)
+			.isThrownBy(() -> route("http://fumage-example.canvasmedical.com/Patient", "canvas"))
+			.withMessageContaining("'canvas'")
+			.withMessageContaining("https");
+		assertThatExceptionOfType(TokenRoutingException.class)
+			.isThrownBy(() -> route("http://127.evil.io/Patient", "canvas"));
+		assertThatExceptionOfType(TokenRoutingException.class)
+			.isThrownBy(() -> route("http://10.0.0.7:8080/Patient", "canvas"));
+	}
+
+	@Test
+	void routeWhenAttributeNamesARegistrationWithoutBaseUrlsOnLoopbackHttpThenThatRegistration() {
+		assertThat(route("http://localhost:8080/Patient", "canvas")).isEqualTo("canvas");
+		assertThat(route("http://127.0.0.1:8080/Patient", "canvas")).isEqualTo("canvas");
+		assertThat(route("http://[::1]:8080/Patient", "canvas")).isEqualTo("canvas");
+	}
+
+	@Test
+	void routeWhenLoopbackHttpBaseUrlThenMatched() {
+		TokenRouter router = new TokenRouter(List.of("local"),
+				List.of(BaseUrl.parse("local", "http://localhost:8089/api")));
+		assertThat(router.route(URI.create("http://localhost:8089/api/rooms"), null)).isEqualTo("local");
+		assertThat(router.route(URI.create("http://localhost:8089/apix"), null)).isNull();
+	}
+
+	@Test
+	void isKnownWhenConfiguredThenTrue() {
+		assertThat(this.router.isKnown("canvas")).isTrue();
+		assertThat(this.router.isKnown("nope")).isFalse();
+	}
+
+	private String route(String url, String registrationId) {
+		return this.router.route(URI.create(url), registrationId);
+	}
+
+}

@@ -1,6 +1,8 @@
 package dev.tokenkeeper.token;
 
 import java.net.URI;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -24,7 +26,8 @@ public record ClientCredentials(String registrationId, ProviderProfile profile, 
 
 	public ClientCredentials {
 		scopes = List.copyOf(scopes);
-		additionalParameters = Map.copyOf(additionalParameters);
+		// configuration order, so the wire is stable (Map.copyOf's order varies per JVM)
+		additionalParameters = Collections.unmodifiableMap(new LinkedHashMap<>(additionalParameters));
 	}
 
 	@Override

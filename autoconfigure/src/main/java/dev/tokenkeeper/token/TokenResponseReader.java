@@ -36,7 +36,13 @@ final class TokenResponseReader {
 
 	private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
-	private static final Pattern TOKEN_LIKE = Pattern.compile("[A-Za-z0-9._~+/=-]{24,}");
+	/**
+	 * What may be a token or a secret echoed back: a JWT, or a long run of base64/hex-like
+	 * characters. Host names and URLs (dots between short labels) are left readable, so an
+	 * Auth0 error still names the audience it is about.
+	 */
+	private static final Pattern TOKEN_LIKE = Pattern
+		.compile("[A-Za-z0-9_-]{16,}\\.[A-Za-z0-9_-]{16,}\\.[A-Za-z0-9_-]*|[A-Za-z0-9_~+/=-]{32,}");
 
 	private static final int EXCERPT_LENGTH = 120;
 

@@ -272,6 +272,18 @@ class TokenResponseReaderTests {
 	}
 
 	@Test
+	void requestTokenWhenAuth0NamesARealisticAudienceThenItStaysReadableButAnEchoedTokenDoesNot() {
+		String jwt = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJjbGllbnRAY2xpZW50cyJ9.c2lnbmF0dXJlLW5vdC1jaGVja2Vk";
+		TokenEndpointException failure = failure(new Response("audience", 403, Map.of("Content-Type", "application/json"),
+				"{\"error\":\"access_denied\",\"error_description\":\"Client is not authorized to access "
+						+ "\\\"https://api-staging-k8s.betterpt.com/v0\\\" with " + jwt + "\"}"));
+		assertThat(failure.getError().getDescription())
+			.contains("\"https://api-staging-k8s.betterpt.com/v0\"")
+			.doesNotContain(jwt)
+			.contains("[redacted]");
+	}
+
+	@Test
 	void requestTokenWhenErrorDescriptionIsHugeThenItIsShortened() {
 		String huge = "The request is invalid. ".repeat(200);
 		TokenEndpointException failure = failure(new Response("huge", 400, Map.of("Content-Type", "application/json"),

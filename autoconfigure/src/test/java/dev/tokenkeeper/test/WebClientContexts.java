@@ -32,7 +32,9 @@ public final class WebClientContexts {
 			.withConfiguration(AutoConfigurations.of(ReactiveHttpClientAutoConfiguration.class,
 					WebClientAutoConfiguration.class, TokenKeeperAutoConfiguration.class,
 					TokenKeeperWebClientAutoConfiguration.class))
-			.withBean(TokenKeeperAutoConfiguration.CLOCK_BEAN_NAME, Clock.class, () -> clock);
+			.withBean(TokenKeeperAutoConfiguration.CLOCK_BEAN_NAME, Clock.class, () -> clock)
+			// Reactor Netty waits 2 s for quiet before its event loops stop on every context close
+			.withPropertyValues("spring.reactor.netty.shutdown-quiet-period=0s");
 	}
 
 	/**

@@ -81,6 +81,15 @@ class TokenKeeperRoutingWebClientTests {
 	}
 
 	@Test
+	void requestWhenHostDiffersOnlyInCaseThenBearerToken() {
+		this.contextRunner.run((context) -> {
+			WebClient webClient = context.getBean(WebClient.Builder.class).build();
+			call(webClient, "http://LocalHost:" + this.server.port() + "/api/rooms");
+			assertThat(authorization("/api/rooms")).containsExactly("Bearer partner-token");
+		});
+	}
+
+	@Test
 	void requestWhenPathOnlyStartsLikeBaseUrlThenNoAuthorization() {
 		this.contextRunner.run((context) -> {
 			WebClient webClient = context.getBean(WebClient.Builder.class).build();

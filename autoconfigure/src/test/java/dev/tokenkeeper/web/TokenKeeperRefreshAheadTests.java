@@ -79,6 +79,9 @@ class TokenKeeperRefreshAheadTests {
 			this.tokenEndpoint.release();
 			await().atMost(BLOCK).untilAsserted(() -> assertThat(rooms(webClient).block(BLOCK)).isEqualTo("token-2"));
 			assertThat(concurrentRooms(webClient, 100)).containsOnly("token-2");
+			// past the first token's usable life (240 s): the refreshed token lives on its own
+			this.clock.advance(Duration.ofSeconds(10));
+			assertThat(concurrentRooms(webClient, 100)).containsOnly("token-2");
 			assertThat(this.tokenEndpoint.requests()).isEqualTo(2);
 		});
 	}
@@ -98,6 +101,9 @@ class TokenKeeperRefreshAheadTests {
 			assertThat(this.tokenEndpoint.requests()).isEqualTo(2);
 			this.tokenEndpoint.release();
 			await().atMost(BLOCK).untilAsserted(() -> assertThat(rooms(webClient).block(BLOCK)).isEqualTo("token-2"));
+			// past the first token's usable life (30 s): the refreshed token lives on its own
+			this.clock.advance(Duration.ofSeconds(5));
+			assertThat(concurrentRooms(webClient, 100)).containsOnly("token-2");
 			assertThat(this.tokenEndpoint.requests()).isEqualTo(2);
 		});
 	}

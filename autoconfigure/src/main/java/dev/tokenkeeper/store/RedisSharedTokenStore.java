@@ -167,10 +167,13 @@ public final class RedisSharedTokenStore implements SharedTokenStore, Disposable
 	}
 
 	private Mono<IssuedToken> requestAsOwner(Lookup lookup, String owner) {
-		// The token may have been shared between this instance's miss and its lock.
-		return read(lookup).doOnNext((token) -> served(lookup, Result.SHARED))
-			.switchIfEmpty(Mono.defer(() -> lookup.fetch.flatMap((token) -> share(lookup, token))))
-			.doFinally((signal) -> release(lookup.key.lock(), owner));
+		String lock = lookup.key.lock();
+		// The lock is released before the token is handed on, also when the request fails.
+		return Mono.usingWhen(Mono.just(owner),
+				(held) -> read(lookup).doOnNext((token) -> served(lookup, Result.SHARED))
+					// The token may have been shared between this instance's miss and its lock.
+					.switchIfEmpty(Mono.defer(() -> lookup.fetch.flatMap((token) -> share(lookup, token)))),
+				(held) -> release(lock, held), (held, ex) -> release(lock, held), (held) -> release(lock, held));
 	}
 
 	private Mono<IssuedToken> waitOrRequest(Lookup lookup) {
@@ -204,10 +207,14 @@ public final class RedisSharedTokenStore implements SharedTokenStore, Disposable
 			});
 	}
 
-	private void release(String lock, String owner) {
-		this.heldLocks.remove(owner);
-		command(this.redis.execute(DELETE_IF_EQUAL, List.of(lock), List.of(owner)).next()).subscribe(null,
-				(ex) -> logger.debug("Could not release a token lock; it expires after the lock timeout"));
+	private Mono<Void> release(String lock, String owner) {
+		return command(this.redis.execute(DELETE_IF_EQUAL, List.of(lock), List.of(owner)).next())
+			.doFinally((signal) -> this.heldLocks.remove(owner))
+			.then()
+			.onErrorResume((ex) -> {
+				logger.debug("Could not release a token lock; it expires after the lock timeout");
+				return Mono.empty();
+			});
 	}
 
 	@Override

@@ -262,15 +262,15 @@ public final class RedisSharedTokenStore implements SharedTokenStore, Disposable
 
 	private void reachable() {
 		if (!this.reachable.get() && this.reachable.compareAndSet(false, true)) {
-			logger.info("Redis answers again: instances share tokens again");
+			logger.info("Redis answers again: this instance shares tokens again");
 		}
 	}
 
 	private void unreachable(Throwable ex) {
 		if (this.reachable.compareAndSet(true, false)) {
 			if (logger.isWarnEnabled()) {
-				logger.warn("Redis did not answer within " + this.commandTimeout.toMillis()
-						+ " ms; each instance requests its own tokens until it does (" + describe(ex) + ")");
+				logger.warn("Redis failed or did not answer within " + this.commandTimeout.toMillis()
+						+ " ms; this instance requests its own tokens until Redis answers again (" + describe(ex) + ")");
 			}
 		}
 		else if (logger.isDebugEnabled()) {

@@ -318,7 +318,7 @@ public class TokenKeeperProperties {
 			/**
 			 * How often a waiting instance looks for the token another instance requests.
 			 */
-			private Duration pollInterval = Duration.ofMillis(25);
+			private Duration pollInterval = Duration.ofMillis(50);
 
 			public @Nullable String getEncryptionKey() {
 				return this.encryptionKey;

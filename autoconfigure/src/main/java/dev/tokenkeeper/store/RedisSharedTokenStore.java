@@ -13,6 +13,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
@@ -115,7 +116,10 @@ public final class RedisSharedTokenStore implements SharedTokenStore, Disposable
 				unreachable(ex.getCause());
 				return fetch.doOnNext((token) -> served(lookup, Result.FALLBACK));
 			});
-		});
+		})
+			// Waiting callers continue off Redis's I/O threads, as they would off the token
+			// client's without a shared store.
+			.publishOn(Schedulers.parallel());
 	}
 
 	/** Take the shared token, or the lock and request it, or wait for whoever holds the lock. */

@@ -1,6 +1,5 @@
 package dev.tokenkeeper.autoconfigure;
 
-import java.security.SecureRandom;
 import java.util.Base64;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,6 +18,7 @@ import dev.tokenkeeper.cache.SharedTokenStore;
 import dev.tokenkeeper.cache.TokenCache;
 import dev.tokenkeeper.store.RedisSharedTokenStore;
 import dev.tokenkeeper.store.SharedTokenStoreMetrics;
+import dev.tokenkeeper.test.EncryptionKeys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,7 +46,7 @@ class TokenKeeperRedisAutoConfigurationTests {
 
 	@Test
 	void storeWhenRedisWithKeyThenRedisStoreBehindTheCache() {
-		this.contextRunner.withPropertyValues("tokenkeeper.store.type=redis", KEY_PROPERTY + "=" + randomKey())
+		this.contextRunner.withPropertyValues("tokenkeeper.store.type=redis", KEY_PROPERTY + "=" + EncryptionKeys.random())
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(context).hasSingleBean(RedisSharedTokenStore.class);
@@ -103,7 +103,7 @@ class TokenKeeperRedisAutoConfigurationTests {
 	@Test
 	void storeWhenTimeoutsAreNotPositiveThenStartupFailsNamingThem() {
 		this.contextRunner
-			.withPropertyValues("tokenkeeper.store.type=redis", KEY_PROPERTY + "=" + randomKey(),
+			.withPropertyValues("tokenkeeper.store.type=redis", KEY_PROPERTY + "=" + EncryptionKeys.random(),
 					"tokenkeeper.store.redis.command-timeout=0s", "tokenkeeper.store.redis.lock-timeout=-1s")
 			.run((context) -> assertThat(invalidConfiguration(context.getStartupFailure()).getProblems())
 				.extracting(Problem::property)
@@ -113,7 +113,7 @@ class TokenKeeperRedisAutoConfigurationTests {
 	@Test
 	void storeWhenRedisButNoRedisOnTheClasspathThenStartupFailsNamingTheStoreType() {
 		this.contextRunner.withClassLoader(new FilteredClassLoader(ReactiveRedisConnectionFactory.class))
-			.withPropertyValues("tokenkeeper.store.type=redis", KEY_PROPERTY + "=" + randomKey())
+			.withPropertyValues("tokenkeeper.store.type=redis", KEY_PROPERTY + "=" + EncryptionKeys.random())
 			.run((context) -> assertThat(invalidConfiguration(context.getStartupFailure()).getProblems())
 				.extracting(Problem::property)
 				.containsExactly("tokenkeeper.store.type"));
@@ -122,7 +122,7 @@ class TokenKeeperRedisAutoConfigurationTests {
 	@Test
 	void storeWhenMeterRegistryPresentThenCountsResults() {
 		this.contextRunner.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
-			.withPropertyValues("tokenkeeper.store.type=redis", KEY_PROPERTY + "=" + randomKey())
+			.withPropertyValues("tokenkeeper.store.type=redis", KEY_PROPERTY + "=" + EncryptionKeys.random())
 			.run((context) -> assertThat(context).hasSingleBean(SharedTokenStoreMetrics.class));
 	}
 
@@ -143,12 +143,6 @@ class TokenKeeperRedisAutoConfigurationTests {
 		}
 		assertThat(cause).as("startup failure caused by invalid TokenKeeper configuration").isNotNull();
 		return (InvalidTokenKeeperConfigurationException) cause;
-	}
-
-	private static String randomKey() {
-		byte[] key = new byte[32];
-		new SecureRandom().nextBytes(key);
-		return Base64.getEncoder().encodeToString(key);
 	}
 
 }

@@ -1,11 +1,8 @@
 package dev.tokenkeeper.store;
 
-import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -26,6 +23,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import dev.tokenkeeper.autoconfigure.InvalidTokenKeeperConfigurationException;
+import dev.tokenkeeper.test.EncryptionKeys;
 import dev.tokenkeeper.test.RedisServer;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -55,7 +53,7 @@ class FleetModeTests {
 	private final WireMockServer server = new WireMockServer(
 			WireMockConfiguration.options().dynamicPort().containerThreads(300).jettyAcceptors(4));
 
-	private final String encryptionKey = randomKey();
+	private final String encryptionKey = EncryptionKeys.random();
 
 	private final List<FleetInstance> instances = new ArrayList<>();
 
@@ -154,14 +152,13 @@ class FleetModeTests {
 		assertThat(keys).singleElement().asString().startsWith("tokenkeeper:token:");
 		String value = redis.commands().get(keys.get(0));
 		assertThat(value).doesNotContain("fleet-token-1");
-		byte[] payload = Base64.getDecoder().decode(value.substring(value.lastIndexOf('.') + 1));
-		assertThat(new String(payload, StandardCharsets.ISO_8859_1)).doesNotContain("fleet-token-1");
+		assertThat(StoredValues.payloadText(value)).doesNotContain("fleet-token-1");
 	}
 
 	@Test
 	void sharedTokenWhenWrittenWithAnotherKeyOrTamperedWithThenDiscardedAndRequestedAgain() {
 		tokenEndpointIssues("fleet-token-1");
-		assertThat(call(List.of(instance(randomKey())), 1)).containsOnly("ok");
+		assertThat(call(List.of(instance(EncryptionKeys.random())), 1)).containsOnly("ok");
 
 		tokenEndpointIssues("fleet-token-2");
 		FleetInstance other = instance();
@@ -170,10 +167,7 @@ class FleetModeTests {
 		assertThat(apiCallsWith("fleet-token-2")).isEqualTo(1);
 
 		String key = SharedTokenKey.of(other.credentials()).token();
-		String stored = redis.commands().get(key);
-		int index = stored.length() - 5;
-		redis.commands().set(key, stored.substring(0, index) + ((stored.charAt(index) == 'A') ? 'B' : 'A')
-				+ stored.substring(index + 1));
+		redis.commands().set(key, StoredValues.tampered(redis.commands().get(key)));
 		tokenEndpointIssues("fleet-token-3");
 		assertThat(call(List.of(instance()), 1)).containsOnly("ok");
 		assertThat(tokenRequests()).isEqualTo(3);
@@ -277,12 +271,6 @@ class FleetModeTests {
 			.findAll(getRequestedFor(urlPathEqualTo("/api/rooms")).withHeader("Authorization",
 					equalTo("Bearer " + token)))
 			.size();
-	}
-
-	private static String randomKey() {
-		byte[] key = new byte[32];
-		new SecureRandom().nextBytes(key);
-		return Base64.getEncoder().encodeToString(key);
 	}
 
 }

@@ -3,12 +3,9 @@ package dev.tokenkeeper.store;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,6 +26,7 @@ import reactor.core.publisher.Sinks;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
+import dev.tokenkeeper.test.EncryptionKeys;
 import dev.tokenkeeper.test.MutableClock;
 import dev.tokenkeeper.test.RedisServer;
 import dev.tokenkeeper.token.ClientCredentials;
@@ -53,7 +51,7 @@ class RedisSharedTokenStoreTests {
 
 	private static RedisServer redis;
 
-	private final String key = randomKey();
+	private final String key = EncryptionKeys.random();
 
 	private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
 
@@ -96,8 +94,7 @@ class RedisSharedTokenStoreTests {
 		assertThat(keys).singleElement().asString().matches("tokenkeeper:token:[0-9a-f]{64}");
 		String stored = redis.commands().get(keys.get(0));
 		assertThat(stored).startsWith("e1.").doesNotContain("secret-token-1");
-		byte[] payload = Base64.getDecoder().decode(stored.substring(stored.lastIndexOf('.') + 1));
-		assertThat(new String(payload, StandardCharsets.ISO_8859_1)).doesNotContain("secret-token-1");
+		assertThat(StoredValues.payloadText(stored)).doesNotContain("secret-token-1");
 		assertThat(redis.commands().pttl(keys.get(0))).isBetween(1L, 300_000L);
 		assertThat(result("fetched")).isEqualTo(1);
 	}
@@ -140,7 +137,7 @@ class RedisSharedTokenStoreTests {
 
 	@Test
 	void obtainWhenValueWrittenWithAnotherKeyThenDiscardsItAndFetches() {
-		store(TokenEncryption.aesGcm(randomKey()), Duration.ofSeconds(10))
+		store(TokenEncryption.aesGcm(EncryptionKeys.random()), Duration.ofSeconds(10))
 			.obtain(CREDENTIALS, ANY, fetch(new AtomicInteger(), "token-1"))
 			.block(TIMEOUT);
 		String foreign = redis.commands().get(tokenKey(CREDENTIALS));
@@ -157,11 +154,7 @@ class RedisSharedTokenStoreTests {
 	void obtainWhenValueTamperedWithThenDiscardsItAndFetches() {
 		store().obtain(CREDENTIALS, ANY, fetch(new AtomicInteger(), "token-1")).block(TIMEOUT);
 		String key = tokenKey(CREDENTIALS);
-		String stored = redis.commands().get(key);
-		int index = stored.length() - 10;
-		String tampered = stored.substring(0, index) + ((stored.charAt(index) == 'A') ? 'B' : 'A')
-				+ stored.substring(index + 1);
-		redis.commands().set(key, tampered);
+		redis.commands().set(key, StoredValues.tampered(redis.commands().get(key)));
 		AtomicInteger fetches = new AtomicInteger();
 		IssuedToken token = store().obtain(CREDENTIALS, ANY, fetch(fetches, "token-2")).block(TIMEOUT);
 		assertThat(token.value()).isEqualTo("token-2");
@@ -292,8 +285,7 @@ class RedisSharedTokenStoreTests {
 			.block(TIMEOUT);
 		String stored = redis.commands().get(tokenKey(CREDENTIALS));
 		assertThat(stored).startsWith("p1.");
-		byte[] payload = Base64.getDecoder().decode(stored.substring(stored.lastIndexOf('.') + 1));
-		assertThat(new String(payload, StandardCharsets.ISO_8859_1)).contains("token-1");
+		assertThat(StoredValues.payloadText(stored)).contains("token-1");
 		AtomicInteger fetches = new AtomicInteger();
 		assertThat(store().obtain(CREDENTIALS, ANY, fetch(fetches, "token-2")).block(TIMEOUT).value())
 			.isEqualTo("token-2");
@@ -347,12 +339,6 @@ class RedisSharedTokenStoreTests {
 	private static ClientCredentials credentials(List<String> scopes) {
 		return new ClientCredentials("partner", ProviderProfile.BASIC_FORM,
 				URI.create("https://auth.example.com/oauth2/token"), "client", "a+b/c:=%", null, scopes, Map.of());
-	}
-
-	static String randomKey() {
-		byte[] key = new byte[32];
-		new SecureRandom().nextBytes(key);
-		return Base64.getEncoder().encodeToString(key);
 	}
 
 }

@@ -7,6 +7,7 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
+import dev.tokenkeeper.test.EncryptionKeys;
 import dev.tokenkeeper.token.IssuedToken;
 import dev.tokenkeeper.token.IssuedToken.LifetimeSource;
 
@@ -22,26 +23,26 @@ class TokenEncryptionTests {
 
 	@Test
 	void openWhenSealedWithTheSameKeyAndKeyNameThenReturnsTheToken() {
-		TokenEncryption encryption = TokenEncryption.aesGcm(RedisSharedTokenStoreTests.randomKey());
+		TokenEncryption encryption = TokenEncryption.aesGcm(EncryptionKeys.random());
 		IssuedToken opened = encryption.open(KEY_NAME, encryption.seal(KEY_NAME, this.token));
 		assertThat(opened).isEqualTo(this.token);
 	}
 
 	@Test
 	void sealWhenCalledTwiceThenUsesAFreshIvEachTime() {
-		TokenEncryption encryption = TokenEncryption.aesGcm(RedisSharedTokenStoreTests.randomKey());
+		TokenEncryption encryption = TokenEncryption.aesGcm(EncryptionKeys.random());
 		assertThat(encryption.seal(KEY_NAME, this.token)).isNotEqualTo(encryption.seal(KEY_NAME, this.token));
 	}
 
 	@Test
 	void openWhenSealedUnderAnotherKeyNameThenNull() {
-		TokenEncryption encryption = TokenEncryption.aesGcm(RedisSharedTokenStoreTests.randomKey());
+		TokenEncryption encryption = TokenEncryption.aesGcm(EncryptionKeys.random());
 		assertThat(encryption.open("tokenkeeper:token:other", encryption.seal(KEY_NAME, this.token))).isNull();
 	}
 
 	@Test
 	void openWhenTagReplacedThenNull() {
-		TokenEncryption encryption = TokenEncryption.aesGcm(RedisSharedTokenStoreTests.randomKey());
+		TokenEncryption encryption = TokenEncryption.aesGcm(EncryptionKeys.random());
 		String sealed = encryption.seal(KEY_NAME, this.token);
 		String otherTag = encryption.prefix("token-2");
 		String forged = otherTag + sealed.substring(encryption.prefix("token-1").length());
@@ -50,7 +51,7 @@ class TokenEncryptionTests {
 
 	@Test
 	void openWhenMalformedThenNull() {
-		TokenEncryption encryption = TokenEncryption.aesGcm(RedisSharedTokenStoreTests.randomKey());
+		TokenEncryption encryption = TokenEncryption.aesGcm(EncryptionKeys.random());
 		assertThat(encryption.open(KEY_NAME, "")).isNull();
 		assertThat(encryption.open(KEY_NAME, "e1.abc")).isNull();
 		assertThat(encryption.open(KEY_NAME, "e1.abc.%%%")).isNull();
@@ -59,8 +60,8 @@ class TokenEncryptionTests {
 
 	@Test
 	void prefixWhenKeyedThenDoesNotRevealTheToken() {
-		TokenEncryption one = TokenEncryption.aesGcm(RedisSharedTokenStoreTests.randomKey());
-		TokenEncryption other = TokenEncryption.aesGcm(RedisSharedTokenStoreTests.randomKey());
+		TokenEncryption one = TokenEncryption.aesGcm(EncryptionKeys.random());
+		TokenEncryption other = TokenEncryption.aesGcm(EncryptionKeys.random());
 		assertThat(one.prefix("token-1")).startsWith("e1.").doesNotContain("token-1")
 			.isNotEqualTo(other.prefix("token-1"));
 	}
@@ -83,7 +84,7 @@ class TokenEncryptionTests {
 
 	@Test
 	void toStringWhenKeyedThenDoesNotShowTheKey() {
-		String key = RedisSharedTokenStoreTests.randomKey();
+		String key = EncryptionKeys.random();
 		assertThat(TokenEncryption.aesGcm(key)).hasToString("TokenEncryption[AES-256-GCM]");
 	}
 

@@ -1,6 +1,7 @@
 package dev.tokenkeeper.autoconfigure;
 
 import java.time.Clock;
+import java.util.List;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
 
@@ -18,6 +19,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.http.client.reactive.ClientHttpConnector;
 import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientManager;
 
+import dev.tokenkeeper.autoconfigure.InvalidTokenKeeperConfigurationException.Problem;
 import dev.tokenkeeper.cache.TokenCache;
 import dev.tokenkeeper.cache.SharedTokenStore;
 import dev.tokenkeeper.cache.TokenCacheObserver;
@@ -74,9 +76,16 @@ public final class TokenKeeperAutoConfiguration {
 	TokenCache tokenKeeperTokenCache(TokenKeeperRegistrations registrations, TokenEndpointClient client,
 			TokenKeeperProperties properties, @Qualifier(CLOCK_BEAN_NAME) ObjectProvider<Clock> clock,
 			ObjectProvider<TokenCacheObserver> observers, ObjectProvider<SharedTokenStore> store) {
+		SharedTokenStore sharedStore = store.getIfAvailable();
+		if (sharedStore == null && properties.getStore().getType() == TokenKeeperProperties.StoreType.REDIS) {
+			// Never fall back to per-instance tokens silently: the fleet would multiply them.
+			throw new InvalidTokenKeeperConfigurationException(List.of(new Problem("tokenkeeper.store.type",
+					"is redis, but no Redis connection is available: add spring-boot-starter-data-redis and "
+							+ "configure spring.data.redis.*")));
+		}
 		return new TokenCache(registrations.registrations(), client, clock.getIfAvailable(Clock::systemUTC),
 				properties.getCache().getMaximumSize(), CompositeTokenCacheObserver.of(observers.orderedStream().toList()),
-				store.getIfAvailable(() -> SharedTokenStore.NONE));
+				(sharedStore != null) ? sharedStore : SharedTokenStore.NONE);
 	}
 
 	@Bean

@@ -303,6 +303,23 @@ public class TokenKeeperProperties {
 			 */
 			private boolean allowPlaintext = false;
 
+			/**
+			 * Longest wait for one Redis command before this instance stops waiting and
+			 * requests its own token. Kept short: a slow Redis must not slow calls down.
+			 */
+			private Duration commandTimeout = Duration.ofMillis(500);
+
+			/**
+			 * How long one instance may hold the lock of a token request while the others
+			 * wait for its result; after it, a waiting instance requests its own token.
+			 */
+			private Duration lockTimeout = Duration.ofSeconds(10);
+
+			/**
+			 * How often a waiting instance looks for the token another instance requests.
+			 */
+			private Duration pollInterval = Duration.ofMillis(50);
+
 			public @Nullable String getEncryptionKey() {
 				return this.encryptionKey;
 			}
@@ -319,10 +336,35 @@ public class TokenKeeperProperties {
 				this.allowPlaintext = allowPlaintext;
 			}
 
+			public Duration getCommandTimeout() {
+				return this.commandTimeout;
+			}
+
+			public void setCommandTimeout(Duration commandTimeout) {
+				this.commandTimeout = commandTimeout;
+			}
+
+			public Duration getLockTimeout() {
+				return this.lockTimeout;
+			}
+
+			public void setLockTimeout(Duration lockTimeout) {
+				this.lockTimeout = lockTimeout;
+			}
+
+			public Duration getPollInterval() {
+				return this.pollInterval;
+			}
+
+			public void setPollInterval(Duration pollInterval) {
+				this.pollInterval = pollInterval;
+			}
+
 			@Override
 			public String toString() {
 				return "Redis[encryptionKey=" + ((this.encryptionKey != null) ? "******" : null) + ", allowPlaintext="
-						+ this.allowPlaintext + "]";
+						+ this.allowPlaintext + ", commandTimeout=" + this.commandTimeout + ", lockTimeout="
+						+ this.lockTimeout + ", pollInterval=" + this.pollInterval + "]";
 			}
 
 		}

@@ -1,0 +1,108 @@
+package dev.tokenkeeper.store;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.tokenkeeper.token.IssuedToken;
+import dev.tokenkeeper.token.IssuedToken.LifetimeSource;
+
+/**
+ * A small binary form of {@link IssuedToken}: what another instance needs to compute its own
+ * usable and refresh-ahead instants. Its own format rather than a JSON mapper with type
+ * information, so that reading an entry can never instantiate anything else.
+ *
+ * @author TokenKeeper
+ */
+final class IssuedTokenCodec {
+
+	private static final byte VERSION = 1;
+
+	/** Tokens and scopes are bounded by the token response size limit; this is a sanity cap. */
+	private static final int MAX_STRING_BYTES = 1024 * 1024;
+
+	private static final int MAX_SCOPES = 1024;
+
+	private IssuedTokenCodec() {
+	}
+
+	static byte[] encode(IssuedToken token) {
+		ByteArrayOutputStream bytes = new ByteArrayOutputStream(token.value().length() + 128);
+		try (DataOutputStream out = new DataOutputStream(bytes)) {
+			out.writeByte(VERSION);
+			writeString(out, token.value());
+			out.writeInt(token.scopes().size());
+			for (String scope : token.scopes()) {
+				writeString(out, scope);
+			}
+			out.writeLong(token.receivedAt().getEpochSecond());
+			out.writeInt(token.receivedAt().getNano());
+			out.writeLong(token.lifetime().getSeconds());
+			out.writeInt(token.lifetime().getNano());
+			writeString(out, token.lifetimeSource().name());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		return bytes.toByteArray();
+	}
+
+	/**
+	 * Read a token written by {@link #encode(IssuedToken)}.
+	 * @param bytes the encoded token
+	 * @return the token, or {@code null} when the bytes are not a token of this format
+	 */
+	static @Nullable IssuedToken decode(byte[] bytes) {
+		try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+			if (in.readByte() != VERSION) {
+				return null;
+			}
+			String value = readString(in);
+			int scopeCount = in.readInt();
+			if (scopeCount < 0 || scopeCount > MAX_SCOPES) {
+				return null;
+			}
+			Set<String> scopes = new LinkedHashSet<>();
+			for (int i = 0; i < scopeCount; i++) {
+				scopes.add(readString(in));
+			}
+			Instant receivedAt = Instant.ofEpochSecond(in.readLong(), in.readInt());
+			Duration lifetime = Duration.ofSeconds(in.readLong(), in.readInt());
+			LifetimeSource source = LifetimeSource.valueOf(readString(in));
+			if (in.read() != -1 || value.isEmpty() || lifetime.isNegative() || lifetime.isZero()) {
+				return null;
+			}
+			return new IssuedToken(value, Collections.unmodifiableSet(scopes), receivedAt, lifetime, source);
+		}
+		catch (IOException | RuntimeException ex) {
+			return null;
+		}
+	}
+
+	private static void writeString(DataOutputStream out, String value) throws IOException {
+		byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+		out.writeInt(bytes.length);
+		out.write(bytes);
+	}
+
+	private static String readString(DataInputStream in) throws IOException {
+		int length = in.readInt();
+		if (length < 0 || length > MAX_STRING_BYTES || length > in.available()) {
+			throw new IOException("Invalid length");
+		}
+		byte[] bytes = in.readNBytes(length);
+		return new String(bytes, StandardCharsets.UTF_8);
+	}
+
+}

@@ -1,0 +1,311 @@
+package dev.tokenkeeper.store;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+
+import dev.tokenkeeper.cache.SharedTokenStore;
+import dev.tokenkeeper.store.SharedTokenStoreObserver.Result;
+import dev.tokenkeeper.token.ClientCredentials;
+import dev.tokenkeeper.token.IssuedToken;
+
+/**
+ * Shares tokens between the instances of a fleet through Redis, behind each instance's own
+ * cache: one instance requests a token while the others wait for it, so a fleet makes one
+ * token request per registration per token lifetime.
+ * <ul>
+ * <li>Each token lives under a key derived from what it was minted for, encrypted with
+ * {@link TokenEncryption}. The value carries when the token was received and how long it
+ * lives; each instance judges expiry with its own {@link Clock}. The key's Redis TTL only
+ * cleans up.</li>
+ * <li>An instance that finds no usable token takes a lock ({@code SET NX PX} with a random
+ * owner), requests the token, shares it and releases the lock (a Lua compare-and-delete, so
+ * only its owner releases it). The others poll for the token until the lock timeout, then
+ * request their own. Locks still held are released on shutdown.</li>
+ * <li>A 401 drops the shared token only if it is still the rejected one (Lua
+ * compare-and-delete): a stale 401 never drops a newer token.</li>
+ * <li>Every Redis command has a short timeout of its own. When Redis is down or slow, the
+ * instance requests its own token and calls keep working; sharing resumes once Redis
+ * answers again.</li>
+ * </ul>
+ *
+ * @author TokenKeeper
+ */
+public final class RedisSharedTokenStore implements SharedTokenStore, DisposableBean {
+
+	private static final Log logger = LogFactory.getLog(RedisSharedTokenStore.class);
+
+	/** A lock released only by its owner; an unreadable entry dropped only if unchanged. */
+	private static final RedisScript<Long> DELETE_IF_EQUAL = RedisScript.of(
+			"if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end",
+			Long.class);
+
+	/** The entry of one token (by its tag prefix) dropped, never a newer token's. */
+	private static final RedisScript<Long> DELETE_IF_PREFIXED = RedisScript.of("local value = redis.call('get', KEYS[1]) "
+			+ "if value and string.sub(value, 1, string.len(ARGV[1])) == ARGV[1] then "
+			+ "return redis.call('del', KEYS[1]) else return 0 end", Long.class);
+
+	private final ReactiveStringRedisTemplate redis;
+
+	private final TokenEncryption encryption;
+
+	private final Clock clock;
+
+	private final Duration commandTimeout;
+
+	private final Duration lockTimeout;
+
+	private final Duration pollInterval;
+
+	private final SharedTokenStoreObserver observer;
+
+	/** Locks this instance holds, by owner value, for release on shutdown. */
+	private final Map<String, String> heldLocks = new ConcurrentHashMap<>();
+
+	/** The prefix of the last token a 401 rejected, by token key: never taken from Redis again. */
+	private final Map<String, String> rejected = new ConcurrentHashMap<>();
+
+	private final AtomicBoolean reachable = new AtomicBoolean(true);
+
+	/**
+	 * Create a store.
+	 * @param connectionFactory the Redis connection
+	 * @param encryption how tokens are written
+	 * @param clock the clock that judges expiry
+	 * @param commandTimeout the longest wait for one Redis command
+	 * @param lockTimeout how long an instance may hold the lock of a token request, and how
+	 * long the others wait for its result
+	 * @param pollInterval how often waiting instances look for the result
+	 * @param observer hears which path served each token
+	 */
+	public RedisSharedTokenStore(ReactiveRedisConnectionFactory connectionFactory, TokenEncryption encryption,
+			Clock clock, Duration commandTimeout, Duration lockTimeout, Duration pollInterval,
+			SharedTokenStoreObserver observer) {
+		this.redis = new ReactiveStringRedisTemplate(connectionFactory);
+		this.encryption = encryption;
+		this.clock = clock;
+		this.commandTimeout = commandTimeout;
+		this.lockTimeout = lockTimeout;
+		this.pollInterval = pollInterval;
+		this.observer = observer;
+	}
+
+	@Override
+	public Mono<IssuedToken> obtain(ClientCredentials credentials, Predicate<IssuedToken> usable,
+			Mono<IssuedToken> fetch) {
+		return Mono.defer(() -> {
+			Lookup lookup = new Lookup(credentials.registrationId(), SharedTokenKey.of(credentials), usable, fetch,
+					System.nanoTime() + this.lockTimeout.toNanos());
+			return attempt(lookup).onErrorResume(Unavailable.class, (ex) -> {
+				unreachable(ex.getCause());
+				return fetch.doOnNext((token) -> served(lookup, Result.FALLBACK));
+			});
+		})
+			// Waiting callers continue off Redis's I/O threads, as they would off the token
+			// client's without a shared store.
+			.publishOn(Schedulers.parallel());
+	}
+
+	/** Take the shared token, or the lock and request it, or wait for whoever holds the lock. */
+	private Mono<IssuedToken> attempt(Lookup lookup) {
+		return read(lookup).doOnNext((token) -> served(lookup, Result.SHARED))
+			.switchIfEmpty(Mono.defer(() -> {
+				String owner = UUID.randomUUID().toString();
+				return lock(lookup, owner)
+					.flatMap((acquired) -> acquired ? requestAsOwner(lookup, owner) : waitOrRequest(lookup));
+			}));
+	}
+
+	private Mono<IssuedToken> read(Lookup lookup) {
+		String key = lookup.key.token();
+		return command(this.redis.opsForValue().get(key)).flatMap((stored) -> {
+			IssuedToken token = this.encryption.open(key, stored);
+			if (token == null) {
+				if (logger.isWarnEnabled()) {
+					logger.warn("Discarding the shared token of registration '" + lookup.registrationId
+							+ "': it does not decrypt or authenticate with this instance's encryption key");
+				}
+				return command(this.redis.execute(DELETE_IF_EQUAL, List.of(key), List.of(stored)).next())
+					.then(Mono.empty());
+			}
+			return isUsable(lookup, token, stored) ? Mono.just(token) : Mono.empty();
+		});
+	}
+
+	private boolean isUsable(Lookup lookup, IssuedToken token, String stored) {
+		long expiresAt = token.receivedAt().plus(token.lifetime()).toEpochMilli();
+		String rejectedPrefix = this.rejected.get(lookup.key.token());
+		return this.clock.millis() < expiresAt && lookup.usable.test(token)
+				&& (rejectedPrefix == null || !stored.startsWith(rejectedPrefix));
+	}
+
+	private Mono<Boolean> lock(Lookup lookup, String owner) {
+		String lock = lookup.key.lock();
+		return command(this.redis.opsForValue().setIfAbsent(lock, owner, this.lockTimeout))
+			.doOnNext((acquired) -> {
+				if (acquired) {
+					this.heldLocks.put(owner, lock);
+				}
+			})
+			.doOnError((ex) -> {
+				// A SET that reached a slow Redis may still take effect: undo it once it has.
+				this.redis.execute(DELETE_IF_EQUAL, List.of(lock), List.of(owner))
+					.subscribe(null, (failure) -> logger.trace("Could not release a lock after a failed SET"));
+			});
+	}
+
+	private Mono<IssuedToken> requestAsOwner(Lookup lookup, String owner) {
+		String lock = lookup.key.lock();
+		// The lock is released before the token is handed on, also when the request fails.
+		return Mono.usingWhen(Mono.just(owner),
+				(held) -> read(lookup).doOnNext((token) -> served(lookup, Result.SHARED))
+					// The token may have been shared between this instance's miss and its lock.
+					.switchIfEmpty(Mono.defer(() -> lookup.fetch.flatMap((token) -> share(lookup, token)))),
+				(held) -> release(lock, held), (held, ex) -> release(lock, held), (held) -> release(lock, held));
+	}
+
+	private Mono<IssuedToken> waitOrRequest(Lookup lookup) {
+		if (System.nanoTime() - lookup.waitUntilNanos >= 0) {
+			if (logger.isInfoEnabled()) {
+				logger.info("No shared token for registration '" + lookup.registrationId + "' within the lock timeout ("
+						+ this.lockTimeout.toMillis() + " ms); requesting one here");
+			}
+			return lookup.fetch.flatMap((token) -> share(lookup, token));
+		}
+		return Mono.delay(this.pollInterval).then(Mono.defer(() -> attempt(lookup)));
+	}
+
+	/** Write the token this instance requested for the others; it is served either way. */
+	private Mono<IssuedToken> share(Lookup lookup, IssuedToken token) {
+		long ttlMillis = token.receivedAt().plus(token.lifetime()).toEpochMilli() - this.clock.millis();
+		if (ttlMillis <= 0) {
+			served(lookup, Result.FETCHED);
+			return Mono.just(token);
+		}
+		String key = lookup.key.token();
+		return command(this.redis.opsForValue().set(key, this.encryption.seal(key, token), Duration.ofMillis(ttlMillis)))
+			.then(Mono.fromSupplier(() -> {
+				served(lookup, Result.FETCHED);
+				return token;
+			}))
+			.onErrorResume(Unavailable.class, (ex) -> {
+				unreachable(ex.getCause());
+				served(lookup, Result.FALLBACK);
+				return Mono.just(token);
+			});
+	}
+
+	private Mono<Void> release(String lock, String owner) {
+		return command(this.redis.execute(DELETE_IF_EQUAL, List.of(lock), List.of(owner)).next())
+			.doFinally((signal) -> this.heldLocks.remove(owner))
+			.then()
+			.onErrorResume((ex) -> {
+				logger.debug("Could not release a token lock; it expires after the lock timeout");
+				return Mono.empty();
+			});
+	}
+
+	@Override
+	public Mono<Void> invalidate(ClientCredentials credentials, @Nullable String tokenValue) {
+		return Mono.defer(() -> {
+			String key = SharedTokenKey.of(credentials).token();
+			if (tokenValue == null) {
+				this.rejected.remove(key);
+				return command(this.redis.delete(key));
+			}
+			String prefix = this.encryption.prefix(tokenValue);
+			this.rejected.put(key, prefix);
+			return command(this.redis.execute(DELETE_IF_PREFIXED, List.of(key), List.of(prefix)).next());
+		}).then().onErrorResume(Unavailable.class, (ex) -> {
+			unreachable(ex.getCause());
+			return Mono.empty();
+		});
+	}
+
+	/** Release the locks this instance still holds, so that no other instance waits for them. */
+	@Override
+	public void destroy() {
+		this.heldLocks.forEach((owner, lock) -> {
+			try {
+				command(this.redis.execute(DELETE_IF_EQUAL, List.of(lock), List.of(owner)).next())
+					.block(this.commandTimeout.multipliedBy(2));
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Could not release a token lock on shutdown; it expires after the lock timeout");
+			}
+		});
+		this.heldLocks.clear();
+	}
+
+	/** A Redis command with TokenKeeper's own timeout; any failure becomes {@link Unavailable}. */
+	private <T> Mono<T> command(Mono<T> command) {
+		return command.timeout(this.commandTimeout)
+			.doOnSuccess((result) -> reachable())
+			.onErrorMap((ex) -> !(ex instanceof Unavailable), Unavailable::new);
+	}
+
+	private void served(Lookup lookup, Result result) {
+		this.observer.served(lookup.registrationId, result);
+	}
+
+	private void reachable() {
+		if (!this.reachable.get() && this.reachable.compareAndSet(false, true)) {
+			logger.info("Redis answers again: this instance shares tokens again");
+		}
+	}
+
+	private void unreachable(Throwable ex) {
+		if (this.reachable.compareAndSet(true, false)) {
+			if (logger.isWarnEnabled()) {
+				logger.warn("Redis failed or did not answer within " + this.commandTimeout.toMillis()
+						+ " ms; this instance requests its own tokens until Redis answers again (" + describe(ex) + ")");
+			}
+		}
+		else if (logger.isDebugEnabled()) {
+			logger.debug("Redis still unavailable; requesting a token without sharing (" + describe(ex) + ")");
+		}
+	}
+
+	private static String describe(Throwable ex) {
+		return (ex.getMessage() != null) ? ex.getClass().getSimpleName() + ": " + ex.getMessage()
+				: ex.getClass().getSimpleName();
+	}
+
+	@Override
+	public String toString() {
+		return "RedisSharedTokenStore[" + this.encryption + ", commandTimeout=" + this.commandTimeout
+				+ ", lockTimeout=" + this.lockTimeout + "]";
+	}
+
+	/** One call of {@link #obtain}. */
+	private record Lookup(String registrationId, SharedTokenKey key, Predicate<IssuedToken> usable,
+			Mono<IssuedToken> fetch, long waitUntilNanos) {
+
+	}
+
+	/** Redis failed or did not answer in time. */
+	private static final class Unavailable extends RuntimeException {
+
+		Unavailable(Throwable cause) {
+			super(null, cause, false, false);
+		}
+
+	}
+
+}

@@ -1,0 +1,276 @@
+package dev.tokenkeeper.store;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import io.lettuce.core.ScanArgs;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import dev.tokenkeeper.autoconfigure.InvalidTokenKeeperConfigurationException;
+import dev.tokenkeeper.test.EncryptionKeys;
+import dev.tokenkeeper.test.RedisServer;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Fleet mode end to end: several instances, each a Spring application with its own clock,
+ * share one real Redis and one token endpoint.
+ */
+class FleetModeTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+	private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+
+	private static RedisServer redis;
+
+	private final WireMockServer server = new WireMockServer(
+			WireMockConfiguration.options().dynamicPort().containerThreads(300).jettyAcceptors(4));
+
+	private final String encryptionKey = EncryptionKeys.random();
+
+	private final List<FleetInstance> instances = new ArrayList<>();
+
+	@BeforeAll
+	static void startRedis() {
+		redis = RedisServer.start();
+	}
+
+	@AfterAll
+	static void stopRedis() {
+		if (redis != null) {
+			redis.close();
+		}
+	}
+
+	@BeforeEach
+	void setUp() {
+		redis.commands().flushall();
+		this.server.start();
+		this.server.stubFor(get(urlPathEqualTo("/api/rooms"))
+			.withHeader("Authorization", matching("Bearer fleet-token-[0-9]+"))
+			.willReturn(aResponse().withBody("ok")));
+	}
+
+	@AfterEach
+	void tearDown() {
+		this.instances.forEach(FleetInstance::close);
+		this.server.stop();
+	}
+
+	@Test
+	void eightInstancesWhenColdAndAfterExpiryThenOneTokenRequestInTotalEachTime() {
+		// A generous command timeout: on a busy machine a late answer would count as Redis
+		// being down, and an instance would rightly request its own token.
+		List<FleetInstance> fleet = IntStream.range(0, 8)
+			.mapToObj((i) -> instance(this.encryptionKey, "tokenkeeper.store.redis.command-timeout=2s"))
+			.toList();
+		tokenEndpointIssues("fleet-token-1");
+		assertThat(call(fleet, 200)).hasSize(1600).containsOnly("ok");
+		assertThat(tokenRequests()).isEqualTo(1);
+		assertThat(apiCallsWith("fleet-token-1")).isEqualTo(1600);
+		assertThat(fleet.stream().mapToDouble((instance) -> instance.storeResults("fetched")).sum()).isEqualTo(1);
+		assertThat(fleet.stream().mapToDouble((instance) -> instance.storeResults("shared")).sum()).isEqualTo(7);
+
+		fleet.forEach((instance) -> instance.clock().advance(Duration.ofSeconds(300)));
+		tokenEndpointIssues("fleet-token-2");
+		assertThat(call(fleet, 200)).hasSize(1600).containsOnly("ok");
+		assertThat(tokenRequests()).isEqualTo(2);
+		assertThat(apiCallsWith("fleet-token-2")).isEqualTo(1600);
+	}
+
+	@Test
+	void instancesWhenLockHeldByADeadOwnerThenGetATokenAfterTheLockTimeout() {
+		List<FleetInstance> fleet = Stream.of(1, 2, 3)
+			.map((i) -> instance(this.encryptionKey, "tokenkeeper.store.redis.lock-timeout=1s"))
+			.toList();
+		String lock = SharedTokenKey.of(fleet.get(0).credentials()).lock();
+		redis.commands().psetex(lock, 60_000, "dead-owner");
+		tokenEndpointIssues("fleet-token-1");
+		assertThat(call(fleet, 50)).hasSize(150).containsOnly("ok");
+		// Each instance at most once, however many of its callers waited.
+		assertThat(tokenRequests()).isBetween(1, 3);
+		assertThat(redis.commands().get(lock)).isEqualTo("dead-owner");
+	}
+
+	@Test
+	void redisStoppedWhenCallsContinueThenNoneFailsAndSharingResumesOnceItIsBack() {
+		List<FleetInstance> fleet = Stream.of(1, 2, 3).map((i) -> instance()).toList();
+		tokenEndpointIssues("fleet-token-1");
+		assertThat(call(fleet, 50)).containsOnly("ok");
+		assertThat(tokenRequests()).isEqualTo(1);
+
+		redis.stop();
+		fleet.forEach((instance) -> instance.clock().advance(Duration.ofSeconds(300)));
+		tokenEndpointIssues("fleet-token-2");
+		assertThat(call(fleet, 50)).hasSize(150).containsOnly("ok");
+		// Each instance requests its own token, once, not once per call.
+		assertThat(tokenRequests()).isEqualTo(1 + 3);
+		assertThat(fleet).allSatisfy((instance) -> assertThat(instance.storeResults("fallback")).isEqualTo(1));
+
+		redis.restart();
+		await().atMost(TIMEOUT).until(() -> fleet.stream().allMatch(FleetInstance::redisAnswers));
+		fleet.forEach((instance) -> instance.clock().advance(Duration.ofSeconds(300)));
+		tokenEndpointIssues("fleet-token-3");
+		assertThat(call(fleet, 50)).hasSize(150).containsOnly("ok");
+		assertThat(tokenRequests()).isEqualTo(1 + 3 + 1);
+		assertThat(apiCallsWith("fleet-token-3")).isEqualTo(150);
+	}
+
+	@Test
+	void sharedTokenWhenScannedInRedisThenOnlyCiphertext() {
+		FleetInstance instance = instance();
+		tokenEndpointIssues("fleet-token-1");
+		assertThat(call(List.of(instance), 1)).containsOnly("ok");
+		List<String> keys = redis.commands().scan(ScanArgs.Builder.matches("*")).getKeys();
+		assertThat(keys).singleElement().asString().startsWith("tokenkeeper:token:");
+		String value = redis.commands().get(keys.get(0));
+		assertThat(value).doesNotContain("fleet-token-1");
+		assertThat(StoredValues.payloadText(value)).doesNotContain("fleet-token-1");
+	}
+
+	@Test
+	void sharedTokenWhenWrittenWithAnotherKeyOrTamperedWithThenDiscardedAndRequestedAgain() {
+		tokenEndpointIssues("fleet-token-1");
+		assertThat(call(List.of(instance(EncryptionKeys.random())), 1)).containsOnly("ok");
+
+		tokenEndpointIssues("fleet-token-2");
+		FleetInstance other = instance();
+		assertThat(call(List.of(other), 1)).containsOnly("ok");
+		assertThat(tokenRequests()).isEqualTo(2);
+		assertThat(apiCallsWith("fleet-token-2")).isEqualTo(1);
+
+		String key = SharedTokenKey.of(other.credentials()).token();
+		redis.commands().set(key, StoredValues.tampered(redis.commands().get(key)));
+		tokenEndpointIssues("fleet-token-3");
+		assertThat(call(List.of(instance()), 1)).containsOnly("ok");
+		assertThat(tokenRequests()).isEqualTo(3);
+		assertThat(apiCallsWith("fleet-token-3")).isEqualTo(1);
+	}
+
+	@Test
+	void staleUnauthorizedWhenAnotherInstanceAlreadyReplacedTheTokenThenTheNewerTokenIsKept() {
+		FleetInstance first = instance();
+		FleetInstance second = instance();
+		tokenEndpointIssues("fleet-token-1");
+		assertThat(call(List.of(first, second), 1)).containsOnly("ok");
+		assertThat(tokenRequests()).isEqualTo(1);
+
+		this.server.stubFor(get(urlPathEqualTo("/api/rooms")).withHeader("Authorization", equalTo("Bearer fleet-token-1"))
+			.willReturn(aResponse().withStatus(401)));
+		tokenEndpointIssues("fleet-token-2");
+		// The first instance's 401 replaces the shared token ...
+		assertThat(call(List.of(first), 1)).containsOnly("ok");
+		assertThat(tokenRequests()).isEqualTo(2);
+		// ... the second one's, on the token it still had cached, is stale: it takes the newer one.
+		assertThat(call(List.of(second), 1)).containsOnly("ok");
+		assertThat(tokenRequests()).isEqualTo(2);
+		// The newer token is still shared: a new instance uses it without a token request.
+		assertThat(call(List.of(instance()), 1)).containsOnly("ok");
+		assertThat(tokenRequests()).isEqualTo(2);
+		assertThat(apiCallsWith("fleet-token-2")).isEqualTo(3);
+	}
+
+	@Test
+	void evictWhenCalledThenTheSharedTokenIsDeletedToo() {
+		FleetInstance instance = instance();
+		tokenEndpointIssues("fleet-token-1");
+		assertThat(call(List.of(instance), 1)).containsOnly("ok");
+		String key = SharedTokenKey.of(instance.credentials()).token();
+		assertThat(redis.commands().exists(key)).isOne();
+		instance.tokens().evict("partner");
+		await().atMost(TIMEOUT).until(() -> redis.commands().exists(key) == 0);
+	}
+
+	@Test
+	@ExtendWith(OutputCaptureExtension.class)
+	void startWhenRedisModeHasNoEncryptionKeyThenFailsNamingTheProperty(CapturedOutput output) {
+		assertThatException().isThrownBy(() -> FleetInstance.start(START, properties(null)))
+			.havingRootCause()
+			.isInstanceOf(InvalidTokenKeeperConfigurationException.class)
+			.withMessageContaining("tokenkeeper.store.redis.encryption-key");
+		assertThat(output).contains("Property: tokenkeeper.store.redis.encryption-key");
+	}
+
+	private FleetInstance instance() {
+		return instance(this.encryptionKey);
+	}
+
+	private FleetInstance instance(String encryptionKey, String... extra) {
+		FleetInstance instance = FleetInstance
+			.start(START, Stream.concat(properties(encryptionKey).stream(), Stream.of(extra)).toList());
+		this.instances.add(instance);
+		return instance;
+	}
+
+	private List<String> properties(String key) {
+		List<String> properties = new ArrayList<>(redis.properties());
+		properties.add("tokenkeeper.store.type=redis");
+		if (key != null) {
+			properties.add("tokenkeeper.store.redis.encryption-key=" + key);
+		}
+		properties.add("tokenkeeper.clients.partner.token-uri=" + this.server.baseUrl() + "/oauth2/token");
+		properties.add("tokenkeeper.clients.partner.client-id=client");
+		properties.add("tokenkeeper.clients.partner.client-secret=a+b/c:=%");
+		properties.add("tokenkeeper.clients.partner.scopes=rooms:read");
+		properties.add("tokenkeeper.clients.partner.base-urls=" + this.server.baseUrl() + "/api");
+		return properties;
+	}
+
+	private void tokenEndpointIssues(String token) {
+		this.server.stubFor(post("/oauth2/token").willReturn(aResponse().withHeader("Content-Type", "application/json")
+			.withBody("{\"access_token\":\"" + token + "\",\"token_type\":\"Bearer\",\"expires_in\":300}")));
+	}
+
+	/** Every call of every instance at once; a failed call answers {@code failed: …}. */
+	private List<String> call(List<FleetInstance> fleet, int callsEach) {
+		return Flux.fromIterable(fleet)
+			.flatMap((instance) -> Flux.range(0, callsEach)
+				.flatMap((i) -> instance.webClient()
+					.get()
+					.uri(this.server.baseUrl() + "/api/rooms")
+					.retrieve()
+					.bodyToMono(String.class)
+					.onErrorResume((ex) -> Mono.just("failed: " + ex)), callsEach), fleet.size())
+			.collectList()
+			.block(TIMEOUT);
+	}
+
+	private int tokenRequests() {
+		return this.server.findAll(postRequestedFor(urlPathEqualTo("/oauth2/token"))).size();
+	}
+
+	private int apiCallsWith(String token) {
+		return this.server
+			.findAll(getRequestedFor(urlPathEqualTo("/api/rooms")).withHeader("Authorization",
+					equalTo("Bearer " + token)))
+			.size();
+	}
+
+}

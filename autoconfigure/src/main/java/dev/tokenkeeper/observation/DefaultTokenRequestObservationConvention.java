@@ -11,7 +11,7 @@ import dev.tokenkeeper.token.TokenUris;
 /**
  * The default {@link TokenRequestObservationConvention}: name
  * {@code tokenkeeper.token.requests}, low-cardinality key values {@code client} (the
- * registration id) and {@code outcome}, and, for traces only, the token endpoint's URI and
+ * registration id) and, once the attempt has ended, {@code outcome}; for traces only, the token endpoint's URI and
  * the HTTP status.
  *
  * @author TokenKeeper
@@ -23,12 +23,6 @@ public class DefaultTokenRequestObservationConvention implements TokenRequestObs
 
 	/** The observation and Timer name. */
 	public static final String NAME = "tokenkeeper.token.requests";
-
-	/**
-	 * An attempt that ended without an outcome, cancelled before a response arrived, is
-	 * counted as having had no response.
-	 */
-	private static final TokenRequestOutcome CANCELLED = TokenRequestOutcome.IO_ERROR;
 
 	@Override
 	public String getName() {
@@ -42,7 +36,9 @@ public class DefaultTokenRequestObservationConvention implements TokenRequestObs
 
 	@Override
 	public KeyValues getLowCardinalityKeyValues(TokenRequestObservationContext context) {
-		return KeyValues.of(client(context), outcome(context));
+		// No outcome while the attempt runs: the ".active" long-task timer is tagged by client only.
+		return (context.getOutcome() != null) ? KeyValues.of(client(context), outcome(context))
+				: KeyValues.of(client(context));
 	}
 
 	@Override
@@ -63,13 +59,13 @@ public class DefaultTokenRequestObservationConvention implements TokenRequestObs
 	}
 
 	/**
-	 * The {@code outcome} key value.
-	 * @param context the context
+	 * The {@code outcome} key value, once the attempt has ended.
+	 * @param context the context, whose outcome is set
 	 * @return the outcome
 	 */
 	protected KeyValue outcome(TokenRequestObservationContext context) {
 		TokenRequestOutcome outcome = context.getOutcome();
-		return LowCardinalityKeyNames.OUTCOME.withValue(((outcome != null) ? outcome : CANCELLED).tagValue());
+		return LowCardinalityKeyNames.OUTCOME.withValue((outcome != null) ? outcome.tagValue() : "none");
 	}
 
 }

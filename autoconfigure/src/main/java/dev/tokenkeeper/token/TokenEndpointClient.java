@@ -116,7 +116,8 @@ public final class TokenEndpointClient {
 					stop(observation, context, (ex instanceof TokenEndpointException failure) ? failure.getOutcome()
 							: TokenRequestOutcome.IO_ERROR);
 				})
-				.doOnCancel(observation::stop)
+				// A cancelled attempt got no response to count.
+				.doOnCancel(() -> stop(observation, context, TokenRequestOutcome.IO_ERROR))
 				.contextWrite((reactor) -> reactor.put(ObservationThreadLocalAccessor.KEY, observation));
 		});
 	}

@@ -3,6 +3,7 @@ package dev.tokenkeeper.token;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
@@ -108,24 +109,17 @@ public final class TokenEndpointClient {
 						() -> context, this.observationRegistry)
 				.parentObservation(reactorContext.getOrDefault(ObservationThreadLocalAccessor.KEY, null))
 				.start();
-			// Stopped before the result goes downstream, so whoever sees it sees the meters too.
+			ObservedAttempt attempt = new ObservedAttempt(observation, context);
+			// Ended before the result goes downstream, so whoever sees it sees the meters too.
 			return exchange(credentials, request, defaultLifetime, context)
-				.doOnSuccess((token) -> stop(observation, context, TokenRequestOutcome.SUCCESS))
-				.doOnError((ex) -> {
-					observation.error(ex);
-					stop(observation, context, (ex instanceof TokenEndpointException failure) ? failure.getOutcome()
-							: TokenRequestOutcome.IO_ERROR);
-				})
-				// A cancelled attempt got no response to count.
-				.doOnCancel(() -> stop(observation, context, TokenRequestOutcome.IO_ERROR))
+				.doOnSuccess((token) -> attempt.end(TokenRequestOutcome.SUCCESS, null))
+				.doOnError((ex) -> attempt.end((ex instanceof TokenEndpointException failure) ? failure.getOutcome()
+						: TokenRequestOutcome.IO_ERROR, ex))
+				// A cancelled attempt got no response to count. Operators such as retryWhen
+				// also cancel after an error: then the attempt has already ended.
+				.doOnCancel(() -> attempt.end(TokenRequestOutcome.IO_ERROR, null))
 				.contextWrite((reactor) -> reactor.put(ObservationThreadLocalAccessor.KEY, observation));
 		});
-	}
-
-	private static void stop(Observation observation, TokenRequestObservationContext context,
-			TokenRequestOutcome outcome) {
-		context.setOutcome(outcome);
-		observation.stop();
 	}
 
 	private Mono<IssuedToken> exchange(ClientCredentials credentials, TokenRequest request, Duration defaultLifetime,
@@ -187,6 +181,32 @@ public final class TokenEndpointClient {
 						+ ((ex.getMessage() != null) ? " (" + TokenResponseReader.redact(ex.getMessage(), credentials) + ")" : "");
 		return new TokenEndpointException(credentials.registrationId(), TokenRequestOutcome.IO_ERROR, 0, null,
 				what + " from " + credentials.tokenUri(), null, ex);
+	}
+
+	/** One observed attempt, ended once: by its result, its error or a cancel, whichever comes first. */
+	private static final class ObservedAttempt {
+
+		private final Observation observation;
+
+		private final TokenRequestObservationContext context;
+
+		private final AtomicBoolean ended = new AtomicBoolean();
+
+		ObservedAttempt(Observation observation, TokenRequestObservationContext context) {
+			this.observation = observation;
+			this.context = context;
+		}
+
+		void end(TokenRequestOutcome outcome, @Nullable Throwable error) {
+			if (this.ended.compareAndSet(false, true)) {
+				if (error != null) {
+					this.observation.error(error);
+				}
+				this.context.setOutcome(outcome);
+				this.observation.stop();
+			}
+		}
+
 	}
 
 }

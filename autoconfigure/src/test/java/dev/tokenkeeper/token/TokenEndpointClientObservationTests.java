@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
+import reactor.util.retry.Retry;
 
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 
@@ -113,6 +114,30 @@ class TokenEndpointClientObservationTests {
 		assertThat(this.observations).hasNumberOfObservationsWithNameEqualTo("tokenkeeper.token.requests", 3)
 			.forAllObservationsWithNameEqualTo("tokenkeeper.token.requests",
 					(observation) -> observation.hasLowCardinalityKeyValue("outcome", "server_error").hasError());
+	}
+
+	@Test
+	void requestTokenWhenRetryWhenGivesUpThenTheFailedAttemptIsObservedOnce() {
+		this.server.stubFor(post(urlPathEqualTo("/oauth2/token")).willReturn(json(401, "{\"error\":\"invalid_client\"}")));
+		// as TokenCache does: retryWhen cancels its source once it gives up on an error
+		Mono<IssuedToken> request = client(null).requestToken(credentials("/oauth2/token"), Duration.ofMinutes(5))
+			.retryWhen(Retry.max(2).filter((ex) -> false));
+		StepVerifier.create(request).expectError(TokenEndpointException.class).verify(Duration.ofSeconds(10));
+		assertThat(this.observations).hasSingleObservationThat()
+			.hasLowCardinalityKeyValue("outcome", "client_error")
+			.hasError();
+	}
+
+	@Test
+	void requestTokenWhenCancelledThenObservedAsIoErrorOnce() {
+		this.server.stubFor(post(urlPathEqualTo("/oauth2/token"))
+			.willReturn(json(200, "{\"access_token\":\"x\"}").withFixedDelay(5_000)));
+		StepVerifier.create(client(null).requestToken(credentials("/oauth2/token"), Duration.ofMinutes(5)))
+			.thenCancel()
+			.verify(Duration.ofSeconds(10));
+		assertThat(this.observations).hasSingleObservationThat()
+			.hasLowCardinalityKeyValue("outcome", "io_error")
+			.doesNotHaveError();
 	}
 
 	@Test

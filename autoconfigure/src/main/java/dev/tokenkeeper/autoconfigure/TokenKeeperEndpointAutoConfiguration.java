@@ -23,10 +23,12 @@ import dev.tokenkeeper.cache.TokenCache;
 @AutoConfiguration(after = TokenKeeperAutoConfiguration.class)
 @ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })
 @ConditionalOnBean(TokenCache.class)
-@ConditionalOnAvailableEndpoint(TokenKeeperEndpoint.class)
 public final class TokenKeeperEndpointAutoConfiguration {
 
+	// Availability sits on the methods: its condition class is loaded only once the class
+	// conditions above passed.
 	@Bean
+	@ConditionalOnAvailableEndpoint
 	@ConditionalOnMissingBean
 	TokenKeeperEndpoint tokenKeeperEndpoint(TokenCache tokens, TokenKeeperProperties properties) {
 		return new TokenKeeperEndpoint(tokens, properties);
@@ -35,7 +37,7 @@ public final class TokenKeeperEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnBean(TokenKeeperEndpoint.class)
-	@ConditionalOnAvailableEndpoint(exposure = EndpointExposure.WEB)
+	@ConditionalOnAvailableEndpoint(endpoint = TokenKeeperEndpoint.class, exposure = EndpointExposure.WEB)
 	TokenKeeperEndpointWebExtension tokenKeeperEndpointWebExtension(TokenKeeperEndpoint endpoint) {
 		return new TokenKeeperEndpointWebExtension(endpoint);
 	}

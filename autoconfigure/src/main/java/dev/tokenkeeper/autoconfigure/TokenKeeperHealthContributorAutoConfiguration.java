@@ -21,11 +21,12 @@ import dev.tokenkeeper.cache.TokenCache;
 @AutoConfiguration(after = TokenKeeperAutoConfiguration.class)
 @ConditionalOnClass({ HealthContributor.class, ConditionalOnEnabledHealthIndicator.class })
 @ConditionalOnBean(TokenCache.class)
-@ConditionalOnEnabledHealthIndicator("tokenkeeper")
 public final class TokenKeeperHealthContributorAutoConfiguration {
 
-	// The bean name gives the contributor its name: "tokenkeeper".
+	// The bean name gives the contributor its name: "tokenkeeper". The switch sits on the
+	// method: its condition class is loaded only once the class conditions above passed.
 	@Bean
+	@ConditionalOnEnabledHealthIndicator("tokenkeeper")
 	@ConditionalOnMissingBean(name = "tokenkeeperHealthContributor")
 	TokenKeeperHealthContributor tokenkeeperHealthContributor(TokenCache tokens) {
 		return new TokenKeeperHealthContributor(tokens);

@@ -180,6 +180,12 @@ class TokenKeeperActuatorIntegrationTests {
 			.jsonPath("$.components.tokenkeeper.components.broken.details.lastError.status").isEqualTo(401)
 			.jsonPath("$.components.tokenkeeper.components.broken.details.lastError.outcome")
 			.isEqualTo("client_error");
+		// not part of the probes: a partner's outage does not take the instance out of a load balancer
+		body(this.actuator.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk().expectBody())
+			.jsonPath("$.status").isEqualTo("UP")
+			.jsonPath("$.components.tokenkeeper").doesNotExist();
+		body(this.actuator.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk().expectBody())
+			.jsonPath("$.status").isEqualTo("UP");
 		body(this.actuator.get().uri("/actuator/tokenkeeper/broken").exchange().expectStatus().isOk().expectBody())
 			.jsonPath("$.state").isEqualTo("failed")
 			.jsonPath("$.lastError.error").isEqualTo("invalid_client")

@@ -1,10 +1,15 @@
 package dev.tokenkeeper.actuate;
 
-import java.time.Clock;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
@@ -89,6 +94,8 @@ class TokenKeeperActuatorIntegrationTests {
 					"management.endpoint.health.show-details=always",
 					// no Redis server here; the optional Redis store's dependency brings its health check
 					"management.health.redis.enabled=false",
+					"management.metrics.distribution.percentiles-histogram.tokenkeeper.token.requests=true",
+					"management.metrics.distribution.percentiles-histogram.tokenkeeper.token.requests.active=false",
 					"tokenkeeper.clients.partner.profile=post-form",
 					"tokenkeeper.clients.partner.token-uri=" + base + "/partner/token",
 					"tokenkeeper.clients.partner.client-id=partner-client",
@@ -216,6 +223,24 @@ class TokenKeeperActuatorIntegrationTests {
 		assertThat(scrape).contains("cache_gets_total{cache=\"tokenkeeper\",result=\"hit\"}");
 		assertThat(callPartner()).isEqualTo("rooms");
 		assertThat(scrape()).contains("tokenkeeper_token_ttl_seconds{client=\"partner\"} 300.0");
+	}
+
+	@Test
+	void grafanaDashboardWhenComparedWithAScrapeThenEverySeriesItQueriesExists() throws IOException {
+		String dashboard = Files.readString(Path.of("../docs/grafana/tokenkeeper-dashboard.json"));
+		Set<String> queried = Pattern.compile("\\b(tokenkeeper_[a-z_]+)\\{")
+			.matcher(dashboard)
+			.results()
+			.map((match) -> match.group(1))
+			.collect(Collectors.toSet());
+		assertThat(queried).contains("tokenkeeper_token_requests_seconds_count", "tokenkeeper_token_lookups_total",
+				"tokenkeeper_token_ttl_seconds");
+		assertThat(callPartner()).isEqualTo("rooms");
+		Set<String> scraped = scrape().lines()
+			.filter((line) -> line.startsWith("tokenkeeper_"))
+			.map((line) -> line.substring(0, line.indexOf('{')))
+			.collect(Collectors.toSet());
+		assertThat(scraped).containsAll(queried);
 	}
 
 	@Test

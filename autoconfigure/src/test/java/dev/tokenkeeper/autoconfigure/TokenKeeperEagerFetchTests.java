@@ -3,6 +3,7 @@ package dev.tokenkeeper.autoconfigure;
 import java.time.Duration;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -102,7 +103,7 @@ class TokenKeeperEagerFetchTests {
 			.run();
 	}
 
-	private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder token(String token) {
+	private static ResponseDefinitionBuilder token(String token) {
 		return aResponse().withHeader("Content-Type", "application/json")
 			.withBody("{\"access_token\":\"" + token + "\",\"token_type\":\"Bearer\",\"expires_in\":300}");
 	}

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.List;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -24,6 +25,7 @@ import dev.tokenkeeper.cache.TokenCache;
 import dev.tokenkeeper.cache.SharedTokenStore;
 import dev.tokenkeeper.cache.TokenCacheObserver;
 import dev.tokenkeeper.client.TokenKeeperAuthorizedClientManager;
+import dev.tokenkeeper.observation.TokenRequestObservationConvention;
 import dev.tokenkeeper.token.TokenEndpointClient;
 
 /**
@@ -57,7 +59,8 @@ public final class TokenKeeperAutoConfiguration {
 	@ConditionalOnMissingBean
 	TokenEndpointClient tokenKeeperTokenEndpointClient(TokenKeeperProperties properties,
 			ObjectProvider<ClientHttpConnectorBuilder<?>> connectorBuilder,
-			@Qualifier(CLOCK_BEAN_NAME) ObjectProvider<Clock> clock) {
+			@Qualifier(CLOCK_BEAN_NAME) ObjectProvider<Clock> clock, ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<TokenRequestObservationConvention> observationConvention) {
 		TokenKeeperProperties.TokenRequest request = properties.getTokenRequest();
 		// Boot's builder, so the application's proxy and SSL customizations apply; never
 		// WebClient.Builder, whose filters (ours included) would wrap token requests.
@@ -68,7 +71,8 @@ public final class TokenKeeperAutoConfiguration {
 			.build(settings);
 		return new TokenEndpointClient(connector, clock.getIfAvailable(Clock::systemUTC),
 				(int) request.getMaxResponseSize().toBytes(), request.getResponseTimeout(),
-				properties.getRetry().getMaxRetryAfter());
+				properties.getRetry().getMaxRetryAfter(), observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP),
+				observationConvention.getIfUnique());
 	}
 
 	@Bean
@@ -93,6 +97,12 @@ public final class TokenKeeperAutoConfiguration {
 	TokenKeeperAuthorizedClientManager tokenKeeperAuthorizedClientManager(TokenCache tokens,
 			UserClientRegistrations userRegistrations) {
 		return new TokenKeeperAuthorizedClientManager(tokens, userRegistrations::manager);
+	}
+
+	@Bean
+	@ConditionalOnBooleanProperty("tokenkeeper.eager")
+	TokenKeeperEagerFetch tokenKeeperEagerFetch(TokenCache tokens) {
+		return new TokenKeeperEagerFetch(tokens);
 	}
 
 	@Bean

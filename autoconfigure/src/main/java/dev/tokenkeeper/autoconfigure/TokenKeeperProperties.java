@@ -28,6 +28,12 @@ public class TokenKeeperProperties {
 	private boolean enabled = true;
 
 	/**
+	 * Whether to request every registration's token once the application is ready, rather
+	 * than on first use. A failure is logged, not fatal.
+	 */
+	private boolean eager = false;
+
+	/**
 	 * Client-credentials registrations, by registration id.
 	 */
 	private final Map<String, Client> clients = new LinkedHashMap<>();
@@ -63,6 +69,14 @@ public class TokenKeeperProperties {
 
 	public void setEnabled(boolean enabled) {
 		this.enabled = enabled;
+	}
+
+	public boolean isEager() {
+		return this.eager;
+	}
+
+	public void setEager(boolean eager) {
+		this.eager = eager;
 	}
 
 	public Map<String, Client> getClients() {

@@ -140,7 +140,7 @@ public final class TokenCache {
 			return fetch(state, now);
 		}
 		// Between our cache miss and the CAS, another request may have completed.
-		CachedToken cached = this.tokens.getIfPresent(state.registration.id());
+		CachedToken cached = current(state.registration.id());
 		if (cached != null && now < cached.usableUntilMillis()) {
 			state.inFlight.compareAndSet(mine, null);
 			mine.complete(cached);
@@ -164,7 +164,7 @@ public final class TokenCache {
 		if (!state.inFlight.compareAndSet(null, mine)) {
 			return;
 		}
-		if (this.tokens.getIfPresent(state.registration.id()) != token) {
+		if (current(state.registration.id()) != token) {
 			state.inFlight.compareAndSet(mine, null);
 			mine.cancel(false);
 			return;
@@ -244,7 +244,7 @@ public final class TokenCache {
 	 */
 	public boolean invalidate(String registrationId, String sentToken) {
 		RegistrationState state = this.registrations.get(registrationId);
-		CachedToken token = this.tokens.getIfPresent(registrationId);
+		CachedToken token = current(registrationId);
 		if (state == null || token == null || !token.value().equals(sentToken)) {
 			return false;
 		}
@@ -337,7 +337,7 @@ public final class TokenCache {
 	 * @return the token, or {@code null}
 	 */
 	public @Nullable CachedToken peek(String registrationId) {
-		CachedToken token = this.tokens.getIfPresent(registrationId);
+		CachedToken token = current(registrationId);
 		return (token != null && this.clock.millis() < token.usableUntilMillis()) ? token : null;
 	}
 
@@ -365,6 +365,14 @@ public final class TokenCache {
 		}
 		return new TokenStatus(registrationId, current, (token != null) ? token.expiresAt() : null,
 				(token != null) ? token.scopes() : Set.of(), state.lastRefresh, lastError);
+	}
+
+	/**
+	 * The cached entry, read without counting a hit or miss in Caffeine's statistics: only the
+	 * caller's own lookup in {@link #token(String)} counts, not re-checks, health or gauges.
+	 */
+	private @Nullable CachedToken current(String registrationId) {
+		return this.tokens.asMap().get(registrationId);
 	}
 
 	/**

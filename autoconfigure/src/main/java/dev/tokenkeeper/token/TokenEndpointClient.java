@@ -3,9 +3,14 @@ package dev.tokenkeeper.token;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.contextpropagation.ObservationThreadLocalAccessor;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.io.buffer.DataBuffer;
@@ -16,11 +21,20 @@ import org.springframework.http.HttpMethod;
 import org.springframework.http.client.reactive.ClientHttpConnector;
 import org.springframework.http.client.reactive.ClientHttpResponse;
 
+import dev.tokenkeeper.observation.DefaultTokenRequestObservationConvention;
+import dev.tokenkeeper.observation.TokenKeeperObservationDocumentation;
+import dev.tokenkeeper.observation.TokenRequestObservationContext;
+import dev.tokenkeeper.observation.TokenRequestObservationConvention;
+
 /**
  * Sends one client-credentials token request and reads the answer. Talks to a
  * {@link ClientHttpConnector} directly, on raw bytes: no {@code WebClient} (its filters would
  * wrap this call), no codecs (they log what they read and write). The connector is built by
  * the caller without redirects and with timeouts; the response body is capped.
+ * <p>
+ * Every attempt is observed as {@code tokenkeeper.token.requests} (see
+ * {@link TokenKeeperObservationDocumentation}): a retry subscribes again and gets an
+ * observation of its own.
  *
  * @author TokenKeeper
  */
@@ -40,8 +54,12 @@ public final class TokenEndpointClient {
 
 	private final TokenResponseReader reader;
 
+	private final ObservationRegistry observationRegistry;
+
+	private final @Nullable TokenRequestObservationConvention observationConvention;
+
 	/**
-	 * Create a client.
+	 * Create a client that observes nothing.
 	 * @param connector a connector that follows no redirects and has timeouts
 	 * @param clock the clock lifetimes count from
 	 * @param maxResponseBytes the largest response body accepted
@@ -50,11 +68,29 @@ public final class TokenEndpointClient {
 	 */
 	public TokenEndpointClient(ClientHttpConnector connector, Clock clock, int maxResponseBytes,
 			Duration responseTimeout, Duration maxRetryAfter) {
+		this(connector, clock, maxResponseBytes, responseTimeout, maxRetryAfter, ObservationRegistry.NOOP, null);
+	}
+
+	/**
+	 * Create a client.
+	 * @param connector a connector that follows no redirects and has timeouts
+	 * @param clock the clock lifetimes count from
+	 * @param maxResponseBytes the largest response body accepted
+	 * @param responseTimeout the longest wait for a whole response
+	 * @param maxRetryAfter the longest {@code Retry-After} honoured
+	 * @param observationRegistry where attempts are observed
+	 * @param observationConvention a convention replacing the default, or {@code null}
+	 */
+	public TokenEndpointClient(ClientHttpConnector connector, Clock clock, int maxResponseBytes,
+			Duration responseTimeout, Duration maxRetryAfter, ObservationRegistry observationRegistry,
+			@Nullable TokenRequestObservationConvention observationConvention) {
 		this.connector = connector;
 		this.clock = clock;
 		this.maxResponseBytes = maxResponseBytes;
 		this.responseTimeout = responseTimeout;
 		this.reader = new TokenResponseReader(clock, maxRetryAfter);
+		this.observationRegistry = observationRegistry;
+		this.observationConvention = observationConvention;
 	}
 
 	/**
@@ -65,7 +101,30 @@ public final class TokenEndpointClient {
 	 */
 	public Mono<IssuedToken> requestToken(ClientCredentials credentials, Duration defaultLifetime) {
 		TokenRequest request = TokenRequest.of(credentials);
-		return Mono.defer(() -> this.connector.connect(HttpMethod.POST, request.uri(), (httpRequest) -> {
+		return Mono.deferContextual((reactorContext) -> {
+			TokenRequestObservationContext context = new TokenRequestObservationContext(credentials.registrationId(),
+					credentials.tokenUri());
+			Observation observation = TokenKeeperObservationDocumentation.TOKEN_REQUESTS
+				.observation(this.observationConvention, DefaultTokenRequestObservationConvention.INSTANCE,
+						() -> context, this.observationRegistry)
+				.parentObservation(reactorContext.getOrDefault(ObservationThreadLocalAccessor.KEY, null))
+				.start();
+			ObservedAttempt attempt = new ObservedAttempt(observation, context);
+			// Ended before the result goes downstream, so whoever sees it sees the meters too.
+			return exchange(credentials, request, defaultLifetime, context)
+				.doOnSuccess((token) -> attempt.end(TokenRequestOutcome.SUCCESS, null))
+				.doOnError((ex) -> attempt.end((ex instanceof TokenEndpointException failure) ? failure.getOutcome()
+						: TokenRequestOutcome.IO_ERROR, ex))
+				// A cancelled attempt got no response to count. Operators such as retryWhen
+				// also cancel after an error: then the attempt has already ended.
+				.doOnCancel(() -> attempt.end(TokenRequestOutcome.IO_ERROR, null))
+				.contextWrite((reactor) -> reactor.put(ObservationThreadLocalAccessor.KEY, observation));
+		});
+	}
+
+	private Mono<IssuedToken> exchange(ClientCredentials credentials, TokenRequest request, Duration defaultLifetime,
+			TokenRequestObservationContext context) {
+		return this.connector.connect(HttpMethod.POST, request.uri(), (httpRequest) -> {
 			HttpHeaders headers = httpRequest.getHeaders();
 			headers.set(HttpHeaders.ACCEPT, "application/json");
 			headers.set(HttpHeaders.CONTENT_TYPE, request.contentType());
@@ -74,8 +133,8 @@ public final class TokenEndpointClient {
 				headers.set(HttpHeaders.AUTHORIZATION, request.authorization());
 			}
 			return httpRequest.writeWith(Mono.fromSupplier(() -> httpRequest.bufferFactory().wrap(request.body())));
-		}))
-			.flatMap((response) -> read(credentials, response, defaultLifetime))
+		})
+			.flatMap((response) -> read(credentials, response, defaultLifetime, context))
 			.timeout(this.responseTimeout)
 			.onErrorMap((ex) -> !(ex instanceof TokenEndpointException), (ex) -> failure(credentials, ex))
 			.doOnNext((token) -> {
@@ -88,9 +147,10 @@ public final class TokenEndpointClient {
 	}
 
 	private Mono<IssuedToken> read(ClientCredentials credentials, ClientHttpResponse response,
-			Duration defaultLifetime) {
+			Duration defaultLifetime, TokenRequestObservationContext context) {
 		HttpHeaders headers = response.getHeaders();
 		int status = response.getStatusCode().value();
+		context.setStatus(status);
 		return DataBufferUtils.join(response.getBody(), this.maxResponseBytes)
 			.map(TokenEndpointClient::bytes)
 			.defaultIfEmpty(EMPTY)
@@ -121,6 +181,32 @@ public final class TokenEndpointClient {
 						+ ((ex.getMessage() != null) ? " (" + TokenResponseReader.redact(ex.getMessage(), credentials) + ")" : "");
 		return new TokenEndpointException(credentials.registrationId(), TokenRequestOutcome.IO_ERROR, 0, null,
 				what + " from " + credentials.tokenUri(), null, ex);
+	}
+
+	/** One observed attempt, ended once: by its result, its error or a cancel, whichever comes first. */
+	private static final class ObservedAttempt {
+
+		private final Observation observation;
+
+		private final TokenRequestObservationContext context;
+
+		private final AtomicBoolean ended = new AtomicBoolean();
+
+		ObservedAttempt(Observation observation, TokenRequestObservationContext context) {
+			this.observation = observation;
+			this.context = context;
+		}
+
+		void end(TokenRequestOutcome outcome, @Nullable Throwable error) {
+			if (this.ended.compareAndSet(false, true)) {
+				if (error != null) {
+					this.observation.error(error);
+				}
+				this.context.setOutcome(outcome);
+				this.observation.stop();
+			}
+		}
+
 	}
 
 }

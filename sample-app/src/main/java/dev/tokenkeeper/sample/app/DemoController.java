@@ -124,10 +124,13 @@ class DemoController implements DisposableBean {
 			Counts now = after.get(id);
 			Counts then = before.get(id);
 			TokenKeeperProperties.Client client = this.tokenKeeper.getClients().get(id);
+			int failed = errors.values().stream().mapToInt(Integer::intValue).sum();
+			Map<String, Long> lookups = difference(now.lookups(), then.lookups());
+			Long cacheHits = (lookups != null) ? lookups.getOrDefault("hit", 0L) : null;
 			clients.put(id, new DemoReport.Client((client != null) ? client.getProfile().configName() : null,
-					this.demo.targets().get(id), mine.size(), mine.size() - errors.values().stream().mapToInt(Integer::intValue).sum(),
-					errors.isEmpty() ? null : errors, difference(now.tokenRequests(), then.tokenRequests()),
-					now.tokenRequests(), differenceLong(now.cacheHits(), then.cacheHits()), token(id)));
+					this.demo.targets().get(id), mine.size(), mine.size() - failed, errors.isEmpty() ? null : errors,
+					difference(now.tokenRequests(), then.tokenRequests()), now.tokenRequests(), cacheHits, lookups,
+					token(id)));
 		}
 		int succeeded = clients.values().stream().mapToInt(DemoReport.Client::succeeded).sum();
 		return new DemoReport(outcomes.size(), succeeded, outcomes.size() - succeeded, elapsed.toMillis(), clients);
@@ -146,7 +149,7 @@ class DemoController implements DisposableBean {
 
 	private Map<String, Counts> counts(List<String> ids) {
 		Map<String, Counts> counts = new LinkedHashMap<>();
-		ids.forEach((id) -> counts.put(id, new Counts(tokenRequests(id), cacheHits(id))));
+		ids.forEach((id) -> counts.put(id, new Counts(tokenRequests(id), lookups(id))));
 		return counts;
 	}
 
@@ -165,19 +168,38 @@ class DemoController implements DisposableBean {
 		return timers.isEmpty() ? null : (int) timers.stream().mapToLong(Timer::count).sum();
 	}
 
-	private Long cacheHits(String id) {
+	/** {@code tokenkeeper.token.lookups} by {@code result}, or {@code null} without the metric. */
+	private Map<String, Long> lookups(String id) {
 		MeterRegistry registry = this.meters.getIfAvailable();
-		Counter hits = (registry != null)
-				? registry.find("tokenkeeper.token.lookups").tag("client", id).tag("result", "hit").counter() : null;
-		return (hits != null) ? (long) hits.count() : null;
+		if (registry == null) {
+			return null;
+		}
+		Map<String, Long> lookups = new TreeMap<>();
+		for (Counter counter : registry.find("tokenkeeper.token.lookups").tag("client", id).counters()) {
+			String result = counter.getId().getTag("result");
+			if (result != null) {
+				lookups.merge(result, (long) counter.count(), Long::sum);
+			}
+		}
+		return lookups.isEmpty() ? null : lookups;
 	}
 
 	private static Integer difference(Integer now, Integer then) {
 		return (now != null) ? now - ((then != null) ? then : 0) : null;
 	}
 
-	private static Long differenceLong(Long now, Long then) {
-		return (now != null) ? now - ((then != null) ? then : 0) : null;
+	private static Map<String, Long> difference(Map<String, Long> now, Map<String, Long> then) {
+		if (now == null) {
+			return null;
+		}
+		Map<String, Long> difference = new TreeMap<>();
+		now.forEach((result, count) -> {
+			long during = count - ((then != null) ? then.getOrDefault(result, 0L) : 0L);
+			if (during > 0) {
+				difference.put(result, during);
+			}
+		});
+		return difference;
 	}
 
 	@Override
@@ -188,7 +210,7 @@ class DemoController implements DisposableBean {
 	private record Outcome(String id, String error) {
 	}
 
-	private record Counts(Integer tokenRequests, Long cacheHits) {
+	private record Counts(Integer tokenRequests, Map<String, Long> lookups) {
 	}
 
 }

@@ -27,13 +27,16 @@ record DemoReport(int calls, int succeeded, int failed, long elapsedMillis, Map<
 	 * @param tokenRequests token requests during this demo, counted where they arrive (the
 	 * partner authorization server), or from TokenKeeper's metrics against real partners
 	 * @param tokenRequestsSinceStart the same since start-up
-	 * @param cacheHits calls served from TokenKeeper's cache during this demo (from the
+	 * @param cacheHits calls served a cached token during this demo (from the
 	 * {@code tokenkeeper.token.lookups} metric, when it is there)
+	 * @param lookups all token lookups during this demo by {@code result}: {@code hit},
+	 * {@code miss} (started the token request), {@code wait} (joined the one in flight), ...
 	 * @param token the registration's token now
 	 */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
 	record Client(String profile, String url, int calls, int succeeded, Map<String, Integer> errors,
-			Integer tokenRequests, Integer tokenRequestsSinceStart, Long cacheHits, Token token) {
+			Integer tokenRequests, Integer tokenRequestsSinceStart, Long cacheHits, Map<String, Long> lookups,
+			Token token) {
 
 	}
 

@@ -44,6 +44,11 @@ class SampleApplicationTests {
 			assertThat(client.token().state()).as(id).isEqualTo("VALID");
 			assertThat(client.token().expiresAt()).as(id).isAfter(Instant.now());
 		});
+		first.clients().values().stream().filter((client) -> client.lookups() != null).forEach((client) -> {
+			// with TokenKeeper's metrics: one lookup per call, one of them started the request
+			assertThat(client.lookups().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(100);
+			assertThat(client.lookups()).containsEntry("miss", 1L);
+		});
 		assertThat(first.clients().get("partner-basic").profile()).isEqualTo("basic-form");
 		assertThat(first.clients().get("partner-post").profile()).isEqualTo("post-form");
 		// counted where they arrive: at the partner authorization server
@@ -52,7 +57,12 @@ class SampleApplicationTests {
 
 		DemoReport second = demo(200);
 		assertThat(second.succeeded()).isEqualTo(200);
-		second.clients().forEach((id, client) -> assertThat(client.tokenRequests()).as(id).isZero());
+		second.clients().forEach((id, client) -> {
+			assertThat(client.tokenRequests()).as(id).isZero();
+			if (client.lookups() != null) {
+				assertThat(client.cacheHits()).as(id).isEqualTo(100);
+			}
+		});
 	}
 
 	@Test

@@ -315,6 +315,17 @@ public final class TokenCache {
 	}
 
 	/**
+	 * Whether a token request of this registration is in flight (a first fetch, a refresh,
+	 * or one of their retries).
+	 * @param registrationId the registration id
+	 * @return whether one is in flight
+	 */
+	public boolean isRequestInFlight(String registrationId) {
+		RegistrationState state = this.registrations.get(registrationId);
+		return state != null && state.inFlight.get() != null;
+	}
+
+	/**
 	 * The ids of the registrations served.
 	 * @return the ids
 	 */

@@ -1,6 +1,7 @@
 package dev.tokenkeeper.autoconfigure;
 
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -15,6 +16,7 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
 
+import dev.tokenkeeper.autoconfigure.InvalidTokenKeeperConfigurationException.Problem;
 import dev.tokenkeeper.autoconfigure.TokenKeeperProperties.Client;
 import dev.tokenkeeper.token.ProviderProfile;
 
@@ -28,10 +30,12 @@ import dev.tokenkeeper.token.ProviderProfile;
  * <li>{@code client-authentication-method}: {@code client_secret_basic} (Spring's default)
  * gives the {@code basic-form} profile, {@code client_secret_post} {@code post-form}; other
  * methods are left to Spring Security unless {@code tokenkeeper.clients.<id>.profile} says
- * how to talk to the provider;</li>
+ * how to talk to the provider (with other {@code tokenkeeper.clients.<id>} settings but no
+ * profile, start-up fails naming that property);</li>
  * <li>{@code token-uri} from {@code spring.security.oauth2.client.provider.<provider>}, where
- * {@code provider} defaults to the id; a registration without one (issuer discovery) is left
- * to Spring Security;</li>
+ * {@code provider} defaults to the id; a registration without one (issuer discovery), or
+ * without client id or secret, is left to Spring Security unless
+ * {@code tokenkeeper.clients.<id>} completes it;</li>
  * <li>{@code scope} becomes {@code scopes}.</li>
  * </ul>
  * The merge runs whenever the properties bean is (re)bound, so credentials still come from
@@ -69,7 +73,7 @@ final class SpringClientRegistrationsImporter implements BeanPostProcessor {
 			.bind(REGISTRATION, Bindable.mapOf(String.class, SpringRegistration.class))
 			.orElse(Map.of());
 		registrations.forEach((id, registration) -> {
-			if (!"client_credentials".equalsIgnoreCase(trim(registration.authorizationGrantType()))) {
+			if (!"client_credentials".equalsIgnoreCase(normalized(registration.authorizationGrantType()))) {
 				return;
 			}
 			Client merged = merge(id, registration, properties, binder);
@@ -90,21 +94,33 @@ final class SpringClientRegistrationsImporter implements BeanPostProcessor {
 		if (!hasValue(binder, prefix + ".profile")) {
 			ProviderProfile profile = profile(registration.clientAuthenticationMethod());
 			if (profile == null) {
-				leftToSpringSecurity(source, "its client-authentication-method "
-						+ registration.clientAuthenticationMethod() + " is not one TokenKeeper speaks; set "
-						+ prefix + ".profile to serve it anyway");
-				return own ? client : null;
+				String reason = "its client-authentication-method " + registration.clientAuthenticationMethod()
+						+ " is not one TokenKeeper speaks";
+				if (own) {
+					// the application asked TokenKeeper to serve it: say what is missing
+					throw new InvalidTokenKeeperConfigurationException(
+							List.of(new Problem(prefix + ".profile", "must be set: " + source + " is configured, but "
+									+ reason + " (client_secret_basic or client_secret_post)")));
+				}
+				leftToSpringSecurity(source, reason + "; set " + prefix + ".profile to serve it anyway");
+				return null;
 			}
 			client.setProfile(profile);
 		}
 		String providerId = StringUtils.hasText(registration.provider()) ? registration.provider().trim() : id;
 		String tokenUri = binder.bind(PROVIDER + "." + providerId + ".token-uri", String.class).orElse(null);
+		if (!own && !StringUtils.hasText(tokenUri)) {
+			leftToSpringSecurity(source, PROVIDER + "." + providerId
+					+ ".token-uri is not set (TokenKeeper does not discover it from an issuer-uri)");
+			return null;
+		}
+		boolean credentials = StringUtils.hasText(registration.clientId())
+				&& StringUtils.hasText(registration.clientSecret());
+		if (!own && !credentials) {
+			leftToSpringSecurity(source, "it has no client-id or no client-secret");
+			return null;
+		}
 		if (!StringUtils.hasText(client.getTokenUri())) {
-			if (!StringUtils.hasText(tokenUri) && !own) {
-				leftToSpringSecurity(source, PROVIDER + "." + providerId
-						+ ".token-uri is not set (TokenKeeper does not discover it from an issuer-uri)");
-				return null;
-			}
 			client.setTokenUri(tokenUri);
 		}
 		if (!StringUtils.hasText(client.getClientId())) {
@@ -113,7 +129,8 @@ final class SpringClientRegistrationsImporter implements BeanPostProcessor {
 		if (!StringUtils.hasText(client.getClientSecret())) {
 			client.setClientSecret(registration.clientSecret());
 		}
-		if (client.getScopes().isEmpty() && registration.scope() != null && client.getProfile().acceptsAudienceAndScopes()) {
+		if (client.getScopes().isEmpty() && registration.scope() != null
+				&& client.getProfile().acceptsAudienceAndScopes()) {
 			client.setScopes(new ArrayList<>(registration.scope()));
 		}
 		if (logger.isDebugEnabled()) {
@@ -123,7 +140,7 @@ final class SpringClientRegistrationsImporter implements BeanPostProcessor {
 	}
 
 	private static @Nullable ProviderProfile profile(@Nullable String clientAuthenticationMethod) {
-		String method = trim(clientAuthenticationMethod);
+		String method = normalized(clientAuthenticationMethod);
 		if (method == null || method.equalsIgnoreCase("client_secret_basic")) {
 			return ProviderProfile.BASIC_FORM;
 		}
@@ -144,7 +161,7 @@ final class SpringClientRegistrationsImporter implements BeanPostProcessor {
 		}
 	}
 
-	private static @Nullable String trim(@Nullable String value) {
+	private static @Nullable String normalized(@Nullable String value) {
 		return StringUtils.hasText(value) ? value.trim().toLowerCase(Locale.ROOT) : null;
 	}
 

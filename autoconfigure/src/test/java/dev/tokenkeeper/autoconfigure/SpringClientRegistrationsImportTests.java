@@ -143,6 +143,26 @@ class SpringClientRegistrationsImportTests {
 	}
 
 	@Test
+	void registrationWhenAuthenticationMethodUnsupportedButTokenKeeperAddsToItThenFailureNamesTheProfile() {
+		this.contextRunner.withPropertyValues(REGISTRATION + "legacy.client-authentication-method=private_key_jwt",
+				"tokenkeeper.clients.legacy.base-urls=" + this.server.baseUrl() + "/legacy-api")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidTokenKeeperConfigurationException.class)
+				.hasMessageContaining("tokenkeeper.clients.legacy.profile")
+				.hasMessageContaining("private_key_jwt")
+				.hasMessageNotContaining("a+b/c:=%"));
+	}
+
+	@Test
+	void registrationWhenNoClientSecretThenLeftToSpringSecurity() {
+		this.contextRunner.withPropertyValues(REGISTRATION + "legacy.client-secret=").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBean(TokenCache.class).contains("legacy")).isFalse();
+		});
+	}
+
+	@Test
 	void registrationWhenNoTokenUriThenLeftToSpringSecurity() {
 		this.contextRunner.withPropertyValues("spring.security.oauth2.client.provider.legacy.token-uri=",
 				"spring.security.oauth2.client.provider.legacy.issuer-uri=https://issuer.example")

@@ -16,6 +16,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.HttpRedirects;
 import org.springframework.boot.http.client.reactive.ClientHttpConnectorBuilder;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.client.reactive.ClientHttpConnector;
 import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientManager;
@@ -51,8 +52,11 @@ public final class TokenKeeperAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	TokenKeeperRegistrations tokenKeeperRegistrations(TokenKeeperProperties properties) {
-		return TokenKeeperRegistrations.of(properties);
+	TokenKeeperRegistrations tokenKeeperRegistrations(TokenKeeperProperties properties, TokenEndpointClient client,
+			ObjectProvider<ClientHttpConnectorBuilder<?>> connectorBuilder, ObjectProvider<SslBundles> sslBundles) {
+		return TokenKeeperRegistrations.of(properties)
+			.withClients(TokenEndpointTransports.clients(properties, client, tokenRequestSettings(properties),
+					connectorBuilder.getIfAvailable(ClientHttpConnectorBuilder::detect), sslBundles.getIfAvailable()));
 	}
 
 	@Bean
@@ -64,15 +68,20 @@ public final class TokenKeeperAutoConfiguration {
 		TokenKeeperProperties.TokenRequest request = properties.getTokenRequest();
 		// Boot's builder, so the application's proxy and SSL customizations apply; never
 		// WebClient.Builder, whose filters (ours included) would wrap token requests.
-		HttpClientSettings settings = HttpClientSettings.defaults()
-			.withRedirects(HttpRedirects.DONT_FOLLOW)
-			.withTimeouts(request.getConnectTimeout(), request.getResponseTimeout());
 		ClientHttpConnector connector = connectorBuilder.getIfAvailable(ClientHttpConnectorBuilder::detect)
-			.build(settings);
+			.build(tokenRequestSettings(properties));
 		return new TokenEndpointClient(connector, clock.getIfAvailable(Clock::systemUTC),
 				(int) request.getMaxResponseSize().toBytes(), request.getResponseTimeout(),
 				properties.getRetry().getMaxRetryAfter(), observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP),
 				observationConvention.getIfUnique());
+	}
+
+	/** No redirects (a 307 would re-post the secret elsewhere), and TokenKeeper's timeouts. */
+	static HttpClientSettings tokenRequestSettings(TokenKeeperProperties properties) {
+		TokenKeeperProperties.TokenRequest request = properties.getTokenRequest();
+		return HttpClientSettings.defaults()
+			.withRedirects(HttpRedirects.DONT_FOLLOW)
+			.withTimeouts(request.getConnectTimeout(), request.getResponseTimeout());
 	}
 
 	@Bean
@@ -109,8 +118,9 @@ public final class TokenKeeperAutoConfiguration {
 	@ConditionalOnMissingBean
 	UserClientRegistrations tokenKeeperUserClientRegistrations(
 			ObjectProvider<org.springframework.security.oauth2.client.registration.ReactiveClientRegistrationRepository> repository,
-			ObjectProvider<org.springframework.security.oauth2.client.web.server.ServerOAuth2AuthorizedClientRepository> authorizedClients) {
-		return new UserClientRegistrations(repository, authorizedClients);
+			ObjectProvider<org.springframework.security.oauth2.client.web.server.ServerOAuth2AuthorizedClientRepository> authorizedClients,
+			ObjectProvider<org.springframework.security.oauth2.client.registration.ClientRegistrationRepository> servletRepository) {
+		return new UserClientRegistrations(repository, authorizedClients, servletRepository);
 	}
 
 }

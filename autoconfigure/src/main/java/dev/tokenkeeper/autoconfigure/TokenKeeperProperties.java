@@ -34,6 +34,12 @@ public class TokenKeeperProperties {
 	private boolean eager = false;
 
 	/**
+	 * Whether spring.security.oauth2.client.registration entries with the client_credentials
+	 * grant become TokenKeeper registrations too (tokenkeeper.clients.<id> may add to them).
+	 */
+	private boolean importSpringRegistrations = true;
+
+	/**
 	 * Client-credentials registrations, by registration id.
 	 */
 	private final Map<String, Client> clients = new LinkedHashMap<>();
@@ -77,6 +83,14 @@ public class TokenKeeperProperties {
 
 	public void setEager(boolean eager) {
 		this.eager = eager;
+	}
+
+	public boolean isImportSpringRegistrations() {
+		return this.importSpringRegistrations;
+	}
+
+	public void setImportSpringRegistrations(boolean importSpringRegistrations) {
+		this.importSpringRegistrations = importSpringRegistrations;
 	}
 
 	public Map<String, Client> getClients() {
@@ -173,6 +187,17 @@ public class TokenKeeperProperties {
 		 */
 		private final ClientRetry retry = new ClientRetry();
 
+		/**
+		 * Name of the SSL bundle (spring.ssl.bundle.*) for TLS to this registration's token
+		 * endpoint, e.g. to trust a private certificate authority.
+		 */
+		private @Nullable String sslBundle;
+
+		/**
+		 * HTTP proxy for this registration's token requests.
+		 */
+		private final Proxy proxy = new Proxy();
+
 		public ProviderProfile getProfile() {
 			return this.profile;
 		}
@@ -265,10 +290,88 @@ public class TokenKeeperProperties {
 			return this.retry;
 		}
 
+		public @Nullable String getSslBundle() {
+			return this.sslBundle;
+		}
+
+		public void setSslBundle(@Nullable String sslBundle) {
+			this.sslBundle = sslBundle;
+		}
+
+		public Proxy getProxy() {
+			return this.proxy;
+		}
+
 		@Override
 		public String toString() {
 			return "Client[profile=" + this.profile + ", tokenUri=" + this.tokenUri + ", clientId=" + this.clientId
 					+ ", clientSecret=******]";
+		}
+
+	}
+
+	/**
+	 * An HTTP proxy for token requests (Reactor Netty's connector; it ignores the
+	 * https.proxyHost system properties).
+	 */
+	public static class Proxy {
+
+		/**
+		 * Proxy host. Token requests go through the proxy when it is set.
+		 */
+		private @Nullable String host;
+
+		/**
+		 * Proxy port.
+		 */
+		private @Nullable Integer port;
+
+		/**
+		 * User name for proxy authentication (Basic), if the proxy requires it.
+		 */
+		private @Nullable String username;
+
+		/**
+		 * Password for proxy authentication. Never logged or shown.
+		 */
+		private @Nullable String password;
+
+		public @Nullable String getHost() {
+			return this.host;
+		}
+
+		public void setHost(@Nullable String host) {
+			this.host = host;
+		}
+
+		public @Nullable Integer getPort() {
+			return this.port;
+		}
+
+		public void setPort(@Nullable Integer port) {
+			this.port = port;
+		}
+
+		public @Nullable String getUsername() {
+			return this.username;
+		}
+
+		public void setUsername(@Nullable String username) {
+			this.username = username;
+		}
+
+		public @Nullable String getPassword() {
+			return this.password;
+		}
+
+		public void setPassword(@Nullable String password) {
+			this.password = password;
+		}
+
+		@Override
+		public String toString() {
+			return "Proxy[host=" + this.host + ", port=" + this.port + ", username=" + this.username + ", password="
+					+ ((this.password != null) ? "******" : null) + "]";
 		}
 
 	}

@@ -24,6 +24,7 @@ import dev.tokenkeeper.routing.Loopback;
 import dev.tokenkeeper.routing.TokenRouter;
 import dev.tokenkeeper.token.ClientCredentials;
 import dev.tokenkeeper.token.ProviderProfile;
+import dev.tokenkeeper.token.TokenEndpointClient;
 import dev.tokenkeeper.token.TokenLifetimePolicy;
 
 /**
@@ -269,6 +270,23 @@ public final class TokenKeeperRegistrations {
 				client.getClientId(), client.getClientSecret(),
 				StringUtils.hasText(client.getAudience()) ? client.getAudience() : null, scopes,
 				client.getAdditionalParameters());
+	}
+
+	/**
+	 * These registrations, those named in {@code clients} sending their token requests
+	 * through a client of their own (an SSL bundle or a proxy).
+	 * @param clients token endpoint clients by registration id
+	 * @return the registrations
+	 */
+	TokenKeeperRegistrations withClients(Map<String, TokenEndpointClient> clients) {
+		if (clients.isEmpty()) {
+			return this;
+		}
+		List<TokenRegistration> registrations = this.registrations.stream().map((registration) -> {
+			TokenEndpointClient client = clients.get(registration.id());
+			return (client != null) ? registration.withClient(client) : registration;
+		}).toList();
+		return new TokenKeeperRegistrations(registrations, this.router);
 	}
 
 	/**

@@ -11,28 +11,31 @@ import org.springframework.security.oauth2.client.web.DefaultReactiveOAuth2Autho
 import org.springframework.security.oauth2.client.InMemoryReactiveOAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.oauth2.client.registration.ReactiveClientRegistrationRepository;
 import org.springframework.security.oauth2.client.web.server.ServerOAuth2AuthorizedClientRepository;
 import org.springframework.util.function.SingletonSupplier;
 
 /**
  * The application's own Spring Security client registrations ({@code oauth2Login} and the
- * like), which TokenKeeper leaves to Spring Security's stock manager. Resolved on first use,
- * since they may be defined after TokenKeeper's beans.
+ * like), reactive or servlet, which TokenKeeper leaves to Spring Security's stock manager.
+ * Resolved on first use, since they may be defined after TokenKeeper's beans.
  *
  * @author TokenKeeper
  */
 public final class UserClientRegistrations {
 
-	private final ObjectProvider<ReactiveClientRegistrationRepository> repository;
+	private final KnownIds reactiveIds;
+
+	private final KnownIds servletIds;
 
 	private final SingletonSupplier<ReactiveOAuth2AuthorizedClientManager> manager;
 
-	private volatile @Nullable Set<String> ids;
-
 	UserClientRegistrations(ObjectProvider<ReactiveClientRegistrationRepository> repository,
-			ObjectProvider<ServerOAuth2AuthorizedClientRepository> authorizedClients) {
-		this.repository = repository;
+			ObjectProvider<ServerOAuth2AuthorizedClientRepository> authorizedClients,
+			ObjectProvider<ClientRegistrationRepository> servletRepository) {
+		this.reactiveIds = new KnownIds(repository);
+		this.servletIds = new KnownIds(servletRepository);
 		this.manager = SingletonSupplier.ofNullable(() -> {
 			ReactiveClientRegistrationRepository registrations = repository.getIfAvailable();
 			if (registrations == null) {
@@ -63,22 +66,39 @@ public final class UserClientRegistrations {
 	 * @return whether it is one of the application's own
 	 */
 	public boolean contains(String registrationId) {
-		ReactiveClientRegistrationRepository registrations = this.repository.getIfAvailable();
-		if (registrations == null) {
-			return false;
+		return this.reactiveIds.contains(registrationId) || this.servletIds.contains(registrationId);
+	}
+
+	/** The ids of one repository, listed once. */
+	private static final class KnownIds {
+
+		private final ObjectProvider<?> repository;
+
+		private volatile @Nullable Set<String> ids;
+
+		KnownIds(ObjectProvider<?> repository) {
+			this.repository = repository;
 		}
-		if (!(registrations instanceof Iterable<?> iterable)) {
-			return true;
-		}
-		Set<String> known = this.ids;
-		if (known == null) {
-			known = new HashSet<>();
-			for (Object registration : iterable) {
-				known.add(((ClientRegistration) registration).getRegistrationId());
+
+		boolean contains(String registrationId) {
+			Object registrations = this.repository.getIfAvailable();
+			if (registrations == null) {
+				return false;
 			}
-			this.ids = known;
+			if (!(registrations instanceof Iterable<?> iterable)) {
+				return true;
+			}
+			Set<String> known = this.ids;
+			if (known == null) {
+				known = new HashSet<>();
+				for (Object registration : iterable) {
+					known.add(((ClientRegistration) registration).getRegistrationId());
+				}
+				this.ids = known;
+			}
+			return known.contains(registrationId);
 		}
-		return known.contains(registrationId);
+
 	}
 
 }

@@ -189,8 +189,9 @@ public final class TokenCache {
 			future.completeExceptionally(ex);
 			return;
 		}
+		TokenEndpointClient client = (registration.client() != null) ? registration.client() : this.client;
 		Mono<IssuedToken> fetch = Mono
-			.defer(() -> this.client.requestToken(credentials, registration.lifetime().defaultLifetime()))
+			.defer(() -> client.requestToken(credentials, registration.lifetime().defaultLifetime()))
 			.retryWhen(Retry.backoff(retry.maxAttempts() - 1, retry.initialBackoff())
 				.maxBackoff(retry.maxBackoff())
 				.jitter(TokenRetryPolicy.JITTER)

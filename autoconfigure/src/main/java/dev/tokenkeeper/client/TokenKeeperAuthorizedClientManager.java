@@ -49,9 +49,7 @@ public final class TokenKeeperAuthorizedClientManager implements ReactiveOAuth2A
 		}
 		ReactiveOAuth2AuthorizedClientManager others = this.others.get();
 		if (others == null) {
-			return Mono.error(new IllegalArgumentException("Could not find ClientRegistration with id '"
-					+ registrationId + "': it is neither a TokenKeeper registration (tokenkeeper.clients."
-					+ registrationId + ") nor one of spring.security.oauth2.client.registration"));
+			return Mono.error(UnknownRegistration.exception(registrationId));
 		}
 		return others.authorize(authorizeRequest);
 	}

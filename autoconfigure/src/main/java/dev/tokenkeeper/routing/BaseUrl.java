@@ -9,10 +9,16 @@ import org.jspecify.annotations.Nullable;
  * One {@code base-urls} entry. A request URL matches when scheme, host and port are equal
  * (after normalising case, default ports and trailing slashes) and its path equals the base
  * path or continues it after a {@code /}. A URL with user-info never matches.
+ * <p>
+ * Besides {@code http} and {@code https}, the {@code lb} scheme of Spring Cloud LoadBalancer
+ * is accepted: in {@code lb://partner-service/v0} the host is the service id, and a request
+ * matches while its URL still names the service, before the load balancer picks an instance.
  *
  * @author TokenKeeper
  */
 public final class BaseUrl {
+
+	private static final String LOAD_BALANCED = "lb";
 
 	private final String registrationId;
 
@@ -40,8 +46,8 @@ public final class BaseUrl {
 	 * @param registrationId the registration it belongs to
 	 * @param url the URL, e.g. {@code https://api.x.com/v0/}
 	 * @return the base URL
-	 * @throws IllegalArgumentException when it is not an absolute http(s) URL without user-info,
-	 * query or fragment
+	 * @throws IllegalArgumentException when it is not an absolute http, https or lb URL without
+	 * user-info, query or fragment
 	 */
 	public static BaseUrl parse(String registrationId, String url) {
 		URI uri;
@@ -53,7 +59,7 @@ public final class BaseUrl {
 		}
 		String scheme = scheme(uri);
 		if (scheme == null) {
-			throw new IllegalArgumentException("must be an absolute http or https URL");
+			throw new IllegalArgumentException("must be an absolute http, https or lb URL");
 		}
 		String host = host(uri);
 		if (host == null) {
@@ -112,7 +118,7 @@ public final class BaseUrl {
 			return null;
 		}
 		scheme = scheme.toLowerCase(Locale.ROOT);
-		return (scheme.equals("http") || scheme.equals("https")) ? scheme : null;
+		return (scheme.equals("http") || scheme.equals("https") || scheme.equals(LOAD_BALANCED)) ? scheme : null;
 	}
 
 	static @Nullable String host(URI uri) {
@@ -125,7 +131,10 @@ public final class BaseUrl {
 	}
 
 	private static int port(URI uri, String scheme) {
-		return (uri.getPort() != -1) ? uri.getPort() : (scheme.equals("https") ? 443 : 80);
+		if (uri.getPort() != -1 || scheme.equals(LOAD_BALANCED)) {
+			return uri.getPort();
+		}
+		return scheme.equals("https") ? 443 : 80;
 	}
 
 	private static String stripTrailingSlashes(String path) {
@@ -138,6 +147,8 @@ public final class BaseUrl {
 
 	/**
 	 * Whether this base URL sends tokens in clear text: {@code http} on a non-loopback host.
+	 * An {@code lb} URL is not: the service's instances are the application's own, reached
+	 * however the load balancer is configured.
 	 * @return whether it is insecure
 	 */
 	public boolean isInsecure() {
@@ -146,7 +157,7 @@ public final class BaseUrl {
 
 	private String canonical() {
 		boolean defaultPort = (this.scheme.equals("https") && this.port == 443)
-				|| (this.scheme.equals("http") && this.port == 80);
+				|| (this.scheme.equals("http") && this.port == 80) || this.port == -1;
 		return this.scheme + "://" + this.host + (defaultPort ? "" : ":" + this.port) + this.path;
 	}
 

@@ -84,13 +84,31 @@ public final class TokenEndpointClient {
 	public TokenEndpointClient(ClientHttpConnector connector, Clock clock, int maxResponseBytes,
 			Duration responseTimeout, Duration maxRetryAfter, ObservationRegistry observationRegistry,
 			@Nullable TokenRequestObservationConvention observationConvention) {
+		this(connector, clock, maxResponseBytes, responseTimeout, new TokenResponseReader(clock, maxRetryAfter),
+				observationRegistry, observationConvention);
+	}
+
+	private TokenEndpointClient(ClientHttpConnector connector, Clock clock, int maxResponseBytes,
+			Duration responseTimeout, TokenResponseReader reader, ObservationRegistry observationRegistry,
+			@Nullable TokenRequestObservationConvention observationConvention) {
 		this.connector = connector;
 		this.clock = clock;
 		this.maxResponseBytes = maxResponseBytes;
 		this.responseTimeout = responseTimeout;
-		this.reader = new TokenResponseReader(clock, maxRetryAfter);
+		this.reader = reader;
 		this.observationRegistry = observationRegistry;
 		this.observationConvention = observationConvention;
+	}
+
+	/**
+	 * A client like this one that sends its requests through another connector, such as one
+	 * with a registration's own SSL bundle or proxy.
+	 * @param connector a connector that follows no redirects and has timeouts
+	 * @return the client
+	 */
+	public TokenEndpointClient withConnector(ClientHttpConnector connector) {
+		return new TokenEndpointClient(connector, this.clock, this.maxResponseBytes, this.responseTimeout, this.reader,
+				this.observationRegistry, this.observationConvention);
 	}
 
 	/**

@@ -8,7 +8,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.security.oauth2.client.web.ClientAttributes;
 
 /**
- * Request attributes that steer TokenKeeper, for {@code WebClient…attributes(…)}:
+ * Request attributes that steer TokenKeeper, for {@code WebClient…attributes(…)} and
+ * {@code RestClient…attributes(…)}:
  * <pre class="code">
  * webClient.get().uri("https://api.example.com/claims")
  *     .attributes(TokenKeeperAttributes.client("candid"))

@@ -1,15 +1,11 @@
 package dev.tokenkeeper.web;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.function.Predicate;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
@@ -38,15 +34,11 @@ import dev.tokenkeeper.routing.TokenRouter;
  */
 public final class TokenKeeperExchangeFilterFunction implements ExchangeFilterFunction {
 
-	private static final Log logger = LogFactory.getLog(TokenKeeperExchangeFilterFunction.class);
-
 	private final TokenCache tokens;
 
-	private final TokenRouter router;
+	private final TokenSelection selection;
 
-	private final Duration unauthorizedCoolDown;
-
-	private final Predicate<String> othersManage;
+	private final UnauthorizedReplay replay;
 
 	/**
 	 * Create a filter.
@@ -59,25 +51,16 @@ public final class TokenKeeperExchangeFilterFunction implements ExchangeFilterFu
 	public TokenKeeperExchangeFilterFunction(TokenCache tokens, TokenRouter router, Duration unauthorizedCoolDown,
 			Predicate<String> othersManage) {
 		this.tokens = tokens;
-		this.router = router;
-		this.unauthorizedCoolDown = unauthorizedCoolDown;
-		this.othersManage = othersManage;
+		this.selection = new TokenSelection(router, othersManage);
+		this.replay = new UnauthorizedReplay(tokens, unauthorizedCoolDown);
 	}
 
 	@Override
 	public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
-		if (request.headers().containsHeader(HttpHeaders.AUTHORIZATION)) {
-			return next.exchange(request);
-		}
-		Map<String, Object> attributes = request.attributes();
-		String named = TokenKeeperAttributes.namedRegistration(attributes);
-		if (named != null && !TokenKeeperAttributes.isOurs(attributes) && !this.router.isKnown(named)
-				&& this.othersManage.test(named)) {
-			return next.exchange(request);
-		}
 		String registrationId;
 		try {
-			registrationId = this.router.route(request.url(), named);
+			registrationId = this.selection.registrationFor(request.url(), request.attributes(),
+					request.headers().containsHeader(HttpHeaders.AUTHORIZATION));
 		}
 		catch (RuntimeException ex) {
 			return Mono.error(ex);
@@ -87,33 +70,20 @@ public final class TokenKeeperExchangeFilterFunction implements ExchangeFilterFu
 		}
 		return this.tokens.token(registrationId)
 			.flatMap((token) -> next.exchange(withToken(request, token))
-				.flatMap((response) -> (response.statusCode().value() == HttpStatus.UNAUTHORIZED.value())
+				.flatMap((response) -> UnauthorizedReplay.isUnauthorized(response.statusCode().value())
 						? unauthorized(request, next, token, response) : Mono.just(response)));
 	}
 
 	private Mono<ClientResponse> unauthorized(ClientRequest request, ExchangeFunction next, CachedToken sent,
 			ClientResponse response) {
+		if (!this.replay.shouldReplay(sent, request.attributes())) {
+			return Mono.just(response);
+		}
 		String registrationId = sent.registrationId();
-		if (!this.tokens.isReplayAllowed(registrationId)) {
-			return Mono.just(response);
-		}
-		this.tokens.invalidate(registrationId, sent.value());
-		if (!TokenKeeperAttributes.isReplayable(request.attributes())) {
-			return Mono.just(response);
-		}
 		return response.releaseBody()
 			.then(this.tokens.token(registrationId))
 			.flatMap((token) -> next.exchange(withToken(request, token)))
-			.map((replayed) -> {
-				if (replayed.statusCode().value() == HttpStatus.UNAUTHORIZED.value()) {
-					this.tokens.replayRefused(registrationId, this.unauthorizedCoolDown);
-					if (logger.isWarnEnabled()) {
-						logger.warn("Registration '" + registrationId + "': a fresh token was refused with 401 too; "
-								+ "401s pass through without new token requests for " + this.unauthorizedCoolDown);
-					}
-				}
-				return replayed;
-			});
+			.doOnNext((replayed) -> this.replay.replayed(registrationId, replayed.statusCode().value()));
 	}
 
 	/**

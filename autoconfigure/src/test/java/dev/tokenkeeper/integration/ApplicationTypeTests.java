@@ -142,6 +142,8 @@ class ApplicationTypeTests {
 		properties.put(registration + "legacy.provider", "legacy");
 		properties.put("spring.security.oauth2.client.provider.legacy.token-uri", this.server.baseUrl() + "/legacy/token");
 		properties.put("legacy-api", this.server.baseUrl() + "/legacy-api/data");
+		// legacy stays Spring Security's, as for an app that opted out of the import
+		properties.put("tokenkeeper.import-spring-registrations", "false");
 		this.context = start(LoginApplication.class, WebApplicationType.REACTIVE, properties);
 
 		ReactiveClientRegistrationRepository registrations = this.context.getBean(ReactiveClientRegistrationRepository.class);

@@ -109,6 +109,34 @@ class BaseUrlTests {
 			.withMessageNotContaining("s3cr3t");
 	}
 
+	@ParameterizedTest
+	@ValueSource(strings = { "lb://partner-service/v0", "lb://partner-service/v0/rooms", "LB://Partner-Service/v0/",
+			"lb://partner-service/v0/rooms?page=2" })
+	void matchesWhenLoadBalancedBaseAndUrlNamesTheServiceThenTrue(String url) {
+		assertThat(BaseUrl.parse("x", "lb://partner-service/v0").matches(URI.create(url))).isTrue();
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "lb://partner-service/v1", "lb://partner-service", "lb://other-service/v0",
+			"lb://partner-service:8080/v0", "http://partner-service/v0", "https://partner-service/v0",
+			"lb://partner-service.evil.io/v0", "lb://user@partner-service/v0" })
+	void matchesWhenLoadBalancedBaseAndUrlElsewhereThenFalse(String url) {
+		assertThat(BaseUrl.parse("x", "lb://partner-service/v0").matches(URI.create(url))).isFalse();
+	}
+
+	@Test
+	void parseWhenLoadBalancedThenServiceIdIsTheHostNoPortAndNotInsecure() {
+		BaseUrl base = BaseUrl.parse("x", "lb://Partner-Service/v0/");
+		assertThat(base).hasToString("lb://partner-service/v0");
+		assertThat(base.isInsecure()).isFalse();
+	}
+
+	@Test
+	void isSecureWhenLoadBalancedUrlWithoutBaseUrlThenFalse() {
+		// a registration without base-urls gets no token on lb:// requests: the URL must be configured
+		assertThat(Loopback.isSecure(URI.create("lb://partner-service/v0"))).isFalse();
+	}
+
 	@Test
 	void registrationIdWhenParsedThenKept() {
 		assertThat(BaseUrl.parse("betterpt", "https://api.x.com").registrationId()).isEqualTo("betterpt");

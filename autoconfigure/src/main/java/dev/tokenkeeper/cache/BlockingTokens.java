@@ -1,0 +1,83 @@
+package dev.tokenkeeper.cache;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The token cache for callers that wait on a thread of their own: {@code RestClient}
+ * interceptors and Spring Security's servlet {@code OAuth2AuthorizedClientManager}. The same
+ * cache and the same single token request in flight as the reactive callers.
+ * <p>
+ * A caller waits on a {@link CompletableFuture} rather than {@code Mono#block()}: Reactor
+ * refuses {@code block()} on threads it marks non-blocking, and a future takes no monitor,
+ * so a virtual thread waiting here does not pin its carrier. A caller that gives up does not
+ * cancel the shared token request.
+ *
+ * @author TokenKeeper
+ */
+public final class BlockingTokens {
+
+	private final TokenCache tokens;
+
+	private final Duration timeout;
+
+	/**
+	 * Create a blocking view of a cache.
+	 * @param tokens the token cache
+	 * @param timeout the longest wait for a token; a safety net over the token endpoint's own
+	 * timeouts and retries, which always end a token request first
+	 */
+	public BlockingTokens(TokenCache tokens, Duration timeout) {
+		this.tokens = tokens;
+		this.timeout = timeout;
+	}
+
+	/**
+	 * A usable token of the registration, waiting for the token request in flight if there
+	 * is one.
+	 * @param registrationId the registration id
+	 * @return the token
+	 * @throws dev.tokenkeeper.token.TokenEndpointException when the token endpoint failed
+	 * @throws IllegalStateException when no token came within the timeout, or the thread was
+	 * interrupted while waiting (its interrupt flag is set again)
+	 */
+	public CachedToken token(String registrationId) {
+		CompletableFuture<CachedToken> token = this.tokens.token(registrationId).toFuture();
+		try {
+			return token.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (ExecutionException ex) {
+			Throwable cause = ex.getCause();
+			if (cause instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			if (cause instanceof Error error) {
+				throw error;
+			}
+			throw new IllegalStateException("No token for registration '" + registrationId + "'", cause);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			token.cancel(false);
+			throw new IllegalStateException(
+					"Interrupted while waiting for a token of registration '" + registrationId + "'", ex);
+		}
+		catch (TimeoutException ex) {
+			token.cancel(false);
+			throw new IllegalStateException(
+					"No token for registration '" + registrationId + "' within " + this.timeout);
+		}
+	}
+
+	/**
+	 * The cache behind this view.
+	 * @return the cache
+	 */
+	public TokenCache cache() {
+		return this.tokens;
+	}
+
+}

@@ -1,0 +1,56 @@
+package dev.tokenkeeper.web;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.tokenkeeper.routing.TokenRouter;
+import dev.tokenkeeper.routing.TokenRoutingException;
+
+/**
+ * Which registration's token an outgoing request gets, whatever client sends it: the
+ * WebClient filter and the RestClient interceptor ask the same question the same way.
+ *
+ * @author TokenKeeper
+ */
+final class TokenSelection {
+
+	private final TokenRouter router;
+
+	private final Predicate<String> othersManage;
+
+	/**
+	 * Create a selection.
+	 * @param router decides which registration a URL or a named id belongs to
+	 * @param othersManage whether an id in Spring Security's attribute that TokenKeeper does
+	 * not know is someone else's (a user's own {@code ClientRegistration}), to be left alone
+	 */
+	TokenSelection(TokenRouter router, Predicate<String> othersManage) {
+		this.router = router;
+		this.othersManage = othersManage;
+	}
+
+	/**
+	 * The registration whose token the request gets.
+	 * @param url the request URL
+	 * @param attributes the request attributes
+	 * @param hasAuthorization whether the request already carries {@code Authorization}
+	 * @return the registration id, or {@code null} to send the request untouched
+	 * @throws TokenRoutingException when the request names a registration that cannot give
+	 * it a token
+	 */
+	@Nullable String registrationFor(URI url, Map<String, Object> attributes, boolean hasAuthorization) {
+		if (hasAuthorization) {
+			return null;
+		}
+		String named = TokenKeeperAttributes.namedRegistration(attributes);
+		if (named != null && !TokenKeeperAttributes.isOurs(attributes) && !this.router.isKnown(named)
+				&& this.othersManage.test(named)) {
+			return null;
+		}
+		return this.router.route(url, named);
+	}
+
+}

@@ -3,8 +3,10 @@ package dev.tokenkeeper.cache;
 import java.time.Instant;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 
@@ -36,6 +38,9 @@ public final class CachedToken {
 	private final long refreshAtMillis;
 
 	private final Mono<CachedToken> mono;
+
+	/** The last principal's authorized client: service calls use one principal, so hits allocate nothing. */
+	private volatile @Nullable Authorized lastAuthorized;
 
 	CachedToken(String registrationId, OAuth2AccessToken accessToken, ClientRegistration clientRegistration,
 			Instant usableUntil, Instant refreshAt) {
@@ -132,6 +137,27 @@ public final class CachedToken {
 
 	Mono<CachedToken> mono() {
 		return this.mono;
+	}
+
+	/**
+	 * This token as Spring Security's authorized client of the given principal (tokens are
+	 * per registration, never per principal).
+	 * @param principalName the principal asking
+	 * @return the authorized client
+	 */
+	public Mono<OAuth2AuthorizedClient> authorizedClient(String principalName) {
+		Authorized last = this.lastAuthorized;
+		if (last != null && last.principalName().equals(principalName)) {
+			return last.client();
+		}
+		Mono<OAuth2AuthorizedClient> client = Mono
+			.just(new OAuth2AuthorizedClient(this.clientRegistration, principalName, this.accessToken));
+		this.lastAuthorized = new Authorized(principalName, client);
+		return client;
+	}
+
+	private record Authorized(String principalName, Mono<OAuth2AuthorizedClient> client) {
+
 	}
 
 	/**

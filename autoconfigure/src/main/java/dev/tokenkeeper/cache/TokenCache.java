@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.stats.ConcurrentStatsCounter;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -61,6 +63,8 @@ public final class TokenCache {
 
 	private final SharedTokenStore store;
 
+	private final ConcurrentStatsCounter stats = new ConcurrentStatsCounter();
+
 	/**
 	 * Create a cache whose tokens are this instance's own.
 	 * @param registrations the registrations served
@@ -97,7 +101,15 @@ public final class TokenCache {
 			.ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
 			.expireAfter(Expiry.<String, CachedToken>writing(
 					(id, token) -> Duration.ofMillis(Math.max(0, token.usableUntilMillis() - clock.millis()))))
-			.recordStats()
+			// the hot path reads each registration's current token from its own field and counts
+			// Caffeine's hits and misses itself; Caffeine keeps size, expiry and statistics
+			.recordStats(() -> this.stats)
+			.evictionListener((String id, CachedToken token, RemovalCause cause) -> {
+				RegistrationState state = (id != null) ? this.registrations.get(id) : null;
+				if (state != null) {
+					state.current.compareAndSet(token, null);
+				}
+			})
 			.build();
 	}
 
@@ -112,15 +124,17 @@ public final class TokenCache {
 		if (state == null) {
 			return Mono.error(new IllegalArgumentException("No TokenKeeper registration '" + registrationId + "'"));
 		}
-		CachedToken token = this.tokens.getIfPresent(registrationId);
+		CachedToken token = state.current.get();
 		long now = this.clock.millis();
 		if (token != null && now < token.usableUntilMillis()) {
 			if (now >= token.refreshAtMillis()) {
 				refreshAhead(state, token, now);
 			}
+			this.stats.recordHits(1);
 			state.observer.lookup(LookupResult.HIT);
 			return token.mono();
 		}
+		this.stats.recordMisses(1);
 		return fetch(state, now);
 	}
 
@@ -221,6 +235,7 @@ public final class TokenCache {
 		CachedToken token = new CachedToken(state.registration.id(), accessToken, clientRegistration(credentials),
 				state.registration.lifetime().usableUntil(issued), state.registration.lifetime().refreshAt(issued));
 		this.tokens.put(state.registration.id(), token);
+		state.current.set(token);
 		return token;
 	}
 
@@ -250,6 +265,7 @@ public final class TokenCache {
 			return false;
 		}
 		boolean removed = this.tokens.asMap().remove(registrationId, token);
+		state.current.compareAndSet(token, null);
 		if (removed) {
 			invalidateShared(state, sentToken);
 			state.observer.invalidated(InvalidationReason.UNAUTHORIZED);
@@ -272,6 +288,7 @@ public final class TokenCache {
 			throw new IllegalArgumentException("No TokenKeeper registration '" + registrationId + "'");
 		}
 		CachedToken removed = this.tokens.asMap().remove(registrationId);
+		state.current.set(null);
 		invalidateShared(state, null);
 		state.observer.invalidated(InvalidationReason.MANUAL);
 		return removed != null;
@@ -434,6 +451,9 @@ public final class TokenCache {
 		private final RegistrationObserver observer;
 
 		private final AtomicReference<CompletableFuture<CachedToken>> inFlight = new AtomicReference<>();
+
+		/** The token Caffeine holds for this registration, for lookups that take no lock. */
+		private final AtomicReference<CachedToken> current = new AtomicReference<>();
 
 		private volatile @Nullable Failure failure;
 

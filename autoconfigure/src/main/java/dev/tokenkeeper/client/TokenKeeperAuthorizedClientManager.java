@@ -3,12 +3,14 @@ package dev.tokenkeeper.client;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
+import reactor.core.Fuseable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientManager;
 
+import dev.tokenkeeper.cache.CachedToken;
 import dev.tokenkeeper.cache.TokenCache;
 
 /**
@@ -43,15 +45,31 @@ public final class TokenKeeperAuthorizedClientManager implements ReactiveOAuth2A
 		String registrationId = authorizeRequest.getClientRegistrationId();
 		if (this.tokens.contains(registrationId)) {
 			String principalName = authorizeRequest.getPrincipal().getName();
-			return this.tokens.token(registrationId)
-				.map((token) -> new OAuth2AuthorizedClient(token.clientRegistration(), principalName,
-						token.accessToken()));
+			Mono<CachedToken> token = this.tokens.token(registrationId);
+			CachedToken hit = hit(token);
+			if (hit != null) {
+				return hit.authorizedClient(principalName);
+			}
+			return token.flatMap((fetched) -> fetched.authorizedClient(principalName));
 		}
 		ReactiveOAuth2AuthorizedClientManager others = this.others.get();
 		if (others == null) {
 			return Mono.error(UnknownRegistration.exception(registrationId));
 		}
 		return others.authorize(authorizeRequest);
+	}
+
+	/** A cache hit is a prebuilt {@code Mono.just}: read it without subscribing another operator. */
+	private static @Nullable CachedToken hit(Mono<CachedToken> token) {
+		if (token instanceof Fuseable.ScalarCallable<?> scalar) {
+			try {
+				return (scalar.call() instanceof CachedToken cached) ? cached : null;
+			}
+			catch (Exception ex) {
+				return null;
+			}
+		}
+		return null;
 	}
 
 }

@@ -178,7 +178,9 @@ public final class ResultsReport {
 		Score caffeine = this.jmh.find("TokenAcquisitionBenchmark.caffeineLookup", 1, null);
 		if (tokenKeeper != null && cache != null && clock != null && stock != null && prebuilt != null
 				&& caffeine != null) {
-			text.append(Findings.acquisition(tokenKeeper, cache, stock, prebuilt, caffeine, clock));
+			text.append(Findings.acquisition(tokenKeeper,
+					this.jmh.find("TokenAcquisitionBenchmark.tokenKeeperManager", 2, null), cache, stock, prebuilt,
+					caffeine, clock));
 		}
 		return text.toString();
 	}

@@ -1,5 +1,6 @@
 package dev.tokenkeeper.benchmarks.load;
 
+import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,17 +28,22 @@ import dev.tokenkeeper.benchmarks.support.TokenKeeperStack;
  * "ok", with a fixed number of calls in flight: TokenKeeper's filter, the stock filter, and a
  * static {@code Authorization} header (the physical limit). Rounds alternate the three in a
  * rotating order so that drift in the machine's load hits all alike; the ratio to the static
- * header is taken within each round.
+ * header is taken within each round. Besides calls per second of wall-clock time, each trial
+ * records this process's CPU time per call, which other work on a shared machine hardly
+ * changes: with the cores to itself, the process would reach calls/s in that ratio.
  */
 public final class Throughput {
+
+	private static final com.sun.management.OperatingSystemMXBean CPU = (com.sun.management.OperatingSystemMXBean) ManagementFactory
+		.getOperatingSystemMXBean();
 
 	private Throughput() {
 	}
 
 	public static void main(String[] args) {
 		// many short rounds: a burst of other work on a shared machine spoils one round, not the median
-		int seconds = Results.intProperty("throughput.seconds", 2);
-		int rounds = Results.intProperty("throughput.rounds", 10);
+		int trialMillis = Results.intProperty("throughput.trialMillis", 1000);
+		int rounds = Results.intProperty("throughput.rounds", 20);
 		int concurrency = Results.intProperty("throughput.concurrency", 32);
 		String loadBefore = Results.loadAverage();
 		try (ApiStub api = ApiStub.plain();
@@ -64,43 +70,61 @@ public final class Throughput {
 				.build());
 			String url = api.baseUrl() + "/items";
 			List<String> names = new ArrayList<>(clients.keySet());
-			for (String name : names) {
-				run(clients.get(name), url, concurrency, Duration.ofSeconds(seconds));
+			for (int warmUp = 0; warmUp < 4; warmUp++) {
+				for (String name : names) {
+					run(clients.get(name), url, concurrency, Duration.ofMillis(trialMillis));
+				}
 			}
 			Map<String, List<Double>> rates = new LinkedHashMap<>();
-			names.forEach((name) -> rates.put(name, new ArrayList<>()));
+			Map<String, List<Double>> cpu = new LinkedHashMap<>();
+			names.forEach((name) -> {
+				rates.put(name, new ArrayList<>());
+				cpu.put(name, new ArrayList<>());
+			});
 			Map<String, Long> failures = new LinkedHashMap<>();
 			for (int round = 0; round < rounds; round++) {
 				for (int i = 0; i < names.size(); i++) {
 					String name = names.get((round + i) % names.size());
-					Trial trial = run(clients.get(name), url, concurrency, Duration.ofSeconds(seconds));
+					Trial trial = run(clients.get(name), url, concurrency, Duration.ofMillis(trialMillis));
 					rates.get(name).add(trial.callsPerSecond());
+					cpu.get(name).add(trial.cpuMicrosPerCall());
 					failures.merge(name, trial.failures(), Long::sum);
-					System.out.printf("round %d %-12s %10.0f calls/s%n", round + 1, name, trial.callsPerSecond());
 				}
 			}
 			List<Double> tokenKeeperRatio = new ArrayList<>();
 			List<Double> stockRatio = new ArrayList<>();
+			List<Double> tokenKeeperCpuRatio = new ArrayList<>();
+			List<Double> stockCpuRatio = new ArrayList<>();
 			for (int round = 0; round < rounds; round++) {
 				double limit = rates.get("static").get(round);
 				tokenKeeperRatio.add(rates.get("tokenkeeper").get(round) / limit);
 				stockRatio.add(rates.get("stock").get(round) / limit);
+				// calls per CPU-second, relative: the static header's CPU per call over the variant's
+				double limitCpu = cpu.get("static").get(round);
+				tokenKeeperCpuRatio.add(limitCpu / cpu.get("tokenkeeper").get(round));
+				stockCpuRatio.add(limitCpu / cpu.get("stock").get(round));
 			}
 			Map<String, Object> results = new LinkedHashMap<>();
-			results.put("secondsPerTrial", seconds);
+			results.put("trialMillis", trialMillis);
 			results.put("rounds", rounds);
 			results.put("concurrency", concurrency);
 			Map<String, Object> callsPerSecond = new LinkedHashMap<>();
 			rates.forEach((name, values) -> callsPerSecond.put(name, Results.summary(values)));
 			results.put("callsPerSecond", callsPerSecond);
+			Map<String, Object> cpuPerCall = new LinkedHashMap<>();
+			cpu.forEach((name, values) -> cpuPerCall.put(name, Results.summary(values)));
+			results.put("cpuMicrosPerCall", cpuPerCall);
 			results.put("tokenKeeperToStatic", Results.summary(tokenKeeperRatio));
 			results.put("stockToStatic", Results.summary(stockRatio));
+			results.put("tokenKeeperToStaticByCpu", Results.summary(tokenKeeperCpuRatio));
+			results.put("stockToStaticByCpu", Results.summary(stockCpuRatio));
 			results.put("failedCalls", failures);
 			results.put("tokenRequests", tokenEndpoint.requests());
 			results.put("loadBefore", loadBefore);
 			results.put("loadAfter", Results.loadAverage());
 			Results.write(Results.outputDir(args), "throughput", results);
-			System.out.println("TokenKeeper / static header: " + results.get("tokenKeeperToStatic"));
+			System.out.println("TokenKeeper / static header: " + results.get("tokenKeeperToStatic") + ", by CPU: "
+					+ results.get("tokenKeeperToStaticByCpu"));
 		}
 		System.exit(0);
 	}
@@ -108,6 +132,7 @@ public final class Throughput {
 	private static Trial run(WebClient client, String url, int concurrency, Duration duration) {
 		AtomicLong ok = new AtomicLong();
 		AtomicLong failed = new AtomicLong();
+		long cpuStart = CPU.getProcessCpuTime();
 		long start = System.nanoTime();
 		long deadline = start + duration.toNanos();
 		Flux.range(0, Integer.MAX_VALUE)
@@ -116,10 +141,17 @@ public final class Throughput {
 			.doOnNext((status) -> ((status == 200) ? ok : failed).incrementAndGet())
 			.blockLast();
 		double elapsedSeconds = (System.nanoTime() - start) / 1e9;
-		return new Trial(ok.get() / elapsedSeconds, failed.get());
+		double cpuMicros = (CPU.getProcessCpuTime() - cpuStart) / 1e3;
+		return new Trial(ok.get() / elapsedSeconds, cpuMicros / Math.max(1, ok.get()), failed.get());
 	}
 
-	private record Trial(double callsPerSecond, long failures) {
+	/**
+	 * One trial.
+	 * @param callsPerSecond calls answered 200 per second of wall-clock time
+	 * @param cpuMicrosPerCall this process's CPU time (client and server, GC and JIT included) per call
+	 * @param failures calls not answered 200
+	 */
+	private record Trial(double callsPerSecond, double cpuMicrosPerCall, long failures) {
 
 	}
 

@@ -194,33 +194,52 @@ public final class ResultsReport {
 			return "Not run.\n\n";
 		}
 		JsonNode rates = results.get("callsPerSecond");
+		JsonNode cpu = results.get("cpuMicrosPerCall");
 		JsonNode ratio = results.get("tokenKeeperToStatic");
-		JsonNode stockRatio = results.get("stockToStatic");
+		JsonNode cpuRatio = results.get("tokenKeeperToStaticByCpu");
 		boolean met = ratio.get("median").asDouble() >= 0.97;
-		if (!met) {
+		boolean metByCpu = cpuRatio.get("median").asDouble() >= 0.97;
+		String verdict;
+		if (met) {
+			verdict = "yes: " + ratio(ratio) + " × static (by CPU per call: " + ratio(cpuRatio) + ")";
+		}
+		else if (metByCpu) {
+			verdict = "**no** by wall clock: " + ratio(ratio) + " × static, on a busy machine; yes by CPU per call: "
+					+ ratio(cpuRatio);
+			this.missed.add("2 (by wall clock; met by CPU per call)");
+		}
+		else {
+			verdict = "**no**: " + ratio(ratio) + " × static (by CPU per call: " + ratio(cpuRatio) + ")";
 			this.missed.add("2");
 		}
 		this.rows.add("| 2 | WebClient calls/s, loopback, " + results.get("concurrency").asInt() + " in flight | "
 				+ perSecond(rates.get("tokenkeeper")) + " | " + perSecond(rates.get("stock")) + " | "
-				+ perSecond(rates.get("static")) + " | ≥ 0.97 × static | "
-				+ (met ? "yes" : "**no**") + String.format(Locale.ROOT, ": %s × static", ratio(ratio)) + " |");
+				+ perSecond(rates.get("static")) + " | ≥ 0.97 × static | " + verdict + " |");
 		StringBuilder text = new StringBuilder();
 		text.append(String.format(Locale.ROOT,
 				"A Reactor Netty `HttpServer` on loopback answers 200 \"ok\"; one WebClient per variant over the same "
-						+ "connector (pool of 500) keeps %d calls in flight for %d s, %d rounds after one warm-up round, the "
-						+ "three variants in a rotating order; ratios are taken within a round. Client and server share the "
-						+ "machine's 2 cores, so this measures CPU per call.\n\n",
-				results.get("concurrency").asInt(), results.get("secondsPerTrial").asInt(), results.get("rounds").asInt()));
-		text.append("| variant | calls/s median | min–max | per round |\n|---|---|---|---|\n");
+						+ "connector (pool of 500) keeps %d calls in flight for %d ms at a time: %d rounds after 4 "
+						+ "warm-up rounds, the three variants in a rotating order, ratios taken within a round. Client "
+						+ "and server share the machine's cores, so this measures CPU per call. Each trial also records "
+						+ "the process's CPU time per call (client, server, GC and JIT), which other work on a shared "
+						+ "machine hardly changes: with the cores to itself the process would reach calls/s in that "
+						+ "ratio.%n%n",
+				results.get("concurrency").asInt(), results.get("trialMillis").asInt(), results.get("rounds").asInt()));
+		text.append("| variant | calls/s median | min–max | CPU µs per call median | min–max |\n|---|---|---|---|---|\n");
 		for (String name : List.of("tokenkeeper", "stock", "static")) {
 			JsonNode summary = rates.get(name);
+			JsonNode cpuSummary = cpu.get(name);
 			text.append("| ").append(name).append(" | ").append(round(summary.get("median"))).append(" | ")
 				.append(round(summary.get("min"))).append("–").append(round(summary.get("max"))).append(" | ")
-				.append(values(summary.get("values"), "%.0f")).append(" |\n");
+				.append(String.format(Locale.ROOT, "%.1f | %.1f–%.1f", cpuSummary.get("median").asDouble(),
+						cpuSummary.get("min").asDouble(), cpuSummary.get("max").asDouble()))
+				.append(" |\n");
 		}
-		text.append(String.format(Locale.ROOT, "\nTokenKeeper ÷ static header: %s; stock ÷ static header: %s. Failed calls: %s. "
-				+ "Load average before / after: %s / %s.\n\n", ratio(ratio), ratio(stockRatio), results.get("failedCalls"),
-				results.get("loadBefore").asString(), results.get("loadAfter").asString()));
+		text.append(String.format(Locale.ROOT,
+				"%nTokenKeeper ÷ static header: %s by calls/s, %s by CPU per call. Stock ÷ static header: %s by "
+						+ "calls/s, %s by CPU per call. Failed calls: %s. Load average before / after: %s / %s.%n%n",
+				ratio(ratio), ratio(cpuRatio), ratio(results.get("stockToStatic")), ratio(results.get("stockToStaticByCpu")),
+				results.get("failedCalls"), results.get("loadBefore").asString(), results.get("loadAfter").asString()));
 		Score tokenKeeperFilter = this.jmh.find("FilterOverheadBenchmark.tokenKeeperFilter", 1, null);
 		Score stockFilter = this.jmh.find("FilterOverheadBenchmark.stockFilter", 1, null);
 		Score staticHeader = this.jmh.find("FilterOverheadBenchmark.staticHeader", 1, null);
@@ -231,8 +250,7 @@ public final class ResultsReport {
 			text.append(detail("stockFilter", 1, stockFilter));
 			text.append(detail("staticHeader (no filter)", 1, staticHeader));
 			text.append("\n");
-			text.append(Findings.throughput(rates, ratio, tokenKeeperFilter, stockFilter, staticHeader, met,
-					Integer.parseInt(this.machine.getOrDefault("nproc", "2"))));
+			text.append(Findings.throughput(cpu, ratio, cpuRatio, tokenKeeperFilter, stockFilter, staticHeader, met));
 		}
 		return text.toString();
 	}
@@ -573,14 +591,6 @@ public final class ResultsReport {
 			return String.format(Locale.ROOT, "%,.0f", median);
 		}
 		return String.format(Locale.ROOT, "%,.0f [%,.0f–%,.0f]", median, min, max);
-	}
-
-	private static String values(JsonNode values, String format) {
-		List<String> texts = new ArrayList<>();
-		for (JsonNode value : values) {
-			texts.add(String.format(Locale.ROOT, format, value.asDouble()));
-		}
-		return String.join(", ", texts);
 	}
 
 	private static String hour(JsonNode side) {

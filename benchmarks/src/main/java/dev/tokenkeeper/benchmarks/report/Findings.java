@@ -200,7 +200,8 @@ final class Findings {
 			text.append(String.format(Locale.ROOT,
 					"**Filter, token chosen by URL**: %.2f× (%s → %s). Before this branch, `TokenRouter` tried every configured base "
 							+ "URL in turn, lower-casing the request's scheme and host for each: 965 ns with 10 "
-							+ "registrations and 262,731 ns with 10,000 (272×) in the first run of these benchmarks. It "
+							+ "registrations and 262,731 ns with 10,000 (272×) in the first run of these benchmarks "
+							+ "(requests prebuilt, so without their construction). It "
 							+ "now looks base URLs up by origin and path, one lookup per segment of the request path, so "
 							+ "the cost follows the depth of the path, not the number of registrations (fixed in the "
 							+ "same branch as these benchmarks, `TokenRouter: find the base URL by origin and path`). "

@@ -403,8 +403,10 @@ public final class ResultsReport {
 		}
 		text.append("**Lookup.** JMH, each registration with a cached token; lookups walk all registrations in a fixed "
 				+ "shuffled order (with 10,000, the working set no longer fits the CPU caches). The filters run with an "
-				+ "exchange function that answers at once: TokenKeeper's finds the registration from the URL (each "
-				+ "registration has its own base URL), the stock filter is told it by request attribute.\n\n");
+				+ "exchange function that answers at once, and each call builds its request (`URI.create`, "
+				+ "`ClientRequest`) as a WebClient call does: TokenKeeper's filter finds the registration from the URL "
+				+ "(each registration has its own base URL under one origin), the stock filter is told it by request "
+				+ "attribute.\n\n");
 		text.append("| benchmark | 10 registrations | 10,000 registrations | ratio |\n|---|---|---|---|\n");
 		Map<String, Double> ratios = new LinkedHashMap<>();
 		for (String method : List.of("tokenKeeperCache", "stockManager", "tokenKeeperFilter", "stockFilter")) {

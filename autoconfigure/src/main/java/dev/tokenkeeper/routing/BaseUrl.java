@@ -32,6 +32,8 @@ public final class BaseUrl {
 
 	private final String text;
 
+	private final String origin;
+
 	private BaseUrl(String registrationId, String scheme, String host, int port, String path, String text) {
 		this.registrationId = registrationId;
 		this.scheme = scheme;
@@ -39,6 +41,7 @@ public final class BaseUrl {
 		this.port = port;
 		this.path = path;
 		this.text = text;
+		this.origin = origin(scheme, host, port);
 	}
 
 	/**
@@ -79,21 +82,42 @@ public final class BaseUrl {
 	 * @return whether it matches
 	 */
 	public boolean matches(URI url) {
-		if (url.getRawUserInfo() != null) {
-			return false;
-		}
-		String scheme = scheme(url);
-		String host = host(url);
-		if (scheme == null || host == null || !this.scheme.equals(scheme) || !this.host.equals(host)
-				|| this.port != port(url, scheme)) {
-			return false;
-		}
-		String path = requestPath(url);
+		Target target = target(url);
+		return target != null && this.origin.equals(target.origin()) && covers(target.path());
+	}
+
+	/**
+	 * Whether a normalised request path on this base URL's origin is at or under its path.
+	 */
+	boolean covers(String path) {
 		if (this.path.isEmpty()) {
 			return true;
 		}
 		return path.startsWith(this.path)
 				&& (path.length() == this.path.length() || path.charAt(this.path.length()) == '/');
+	}
+
+	/**
+	 * A request URL as base URLs are compared with it: normalised once, however many base URLs
+	 * it is checked against.
+	 * @param url an absolute request URL
+	 * @return its origin and path, or {@code null} when no base URL can match it (user-info,
+	 * another scheme, no host)
+	 */
+	static @Nullable Target target(URI url) {
+		if (url.getRawUserInfo() != null) {
+			return null;
+		}
+		String scheme = scheme(url);
+		String host = host(url);
+		if (scheme == null || host == null) {
+			return null;
+		}
+		return new Target(origin(scheme, host, port(url, scheme)), requestPath(url));
+	}
+
+	private static String origin(String scheme, String host, int port) {
+		return scheme + "://" + host + ":" + port;
 	}
 
 	private static String requestPath(URI url) {
@@ -169,8 +193,20 @@ public final class BaseUrl {
 		return this.registrationId;
 	}
 
-	int pathLength() {
-		return this.path.length();
+	/**
+	 * Scheme, host and port, normalised, with the port always given.
+	 * @return e.g. {@code https://api.x.com:443}
+	 */
+	String origin() {
+		return this.origin;
+	}
+
+	/**
+	 * The normalised path, without trailing slashes.
+	 * @return e.g. {@code /v0}, or empty
+	 */
+	String path() {
+		return this.path;
 	}
 
 	/**
@@ -180,6 +216,16 @@ public final class BaseUrl {
 	@Override
 	public String toString() {
 		return this.text;
+	}
+
+	/**
+	 * A request URL's normalised origin and path.
+	 *
+	 * @param origin as {@link #origin()}
+	 * @param path the raw path, dot segments resolved
+	 */
+	record Target(String origin, String path) {
+
 	}
 
 }

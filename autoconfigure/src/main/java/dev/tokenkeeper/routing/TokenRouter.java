@@ -3,9 +3,9 @@ package dev.tokenkeeper.routing;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
@@ -20,9 +20,10 @@ import org.jspecify.annotations.Nullable;
  */
 public final class TokenRouter {
 
-	private final List<BaseUrl> baseUrls;
+	/** By origin and path: a lookup per path segment instead of a scan over every base URL. */
+	private final Map<String, BaseUrl> baseUrls;
 
-	private final Set<String> registrationsWithBaseUrls;
+	private final Map<String, List<BaseUrl>> baseUrlsByRegistration;
 
 	private final Set<String> registrationIds;
 
@@ -32,13 +33,17 @@ public final class TokenRouter {
 	 * @param baseUrls every configured base URL
 	 */
 	public TokenRouter(Collection<String> registrationIds, Collection<BaseUrl> baseUrls) {
-		List<BaseUrl> sorted = new ArrayList<>(baseUrls);
-		// longest path first: the first match is the longest
-		sorted.sort(Comparator.comparingInt(BaseUrl::pathLength).reversed());
-		this.baseUrls = List.copyOf(sorted);
-		Set<String> withBaseUrls = new HashSet<>();
-		baseUrls.forEach((baseUrl) -> withBaseUrls.add(baseUrl.registrationId()));
-		this.registrationsWithBaseUrls = Set.copyOf(withBaseUrls);
+		Map<String, BaseUrl> byOriginAndPath = new HashMap<>();
+		Map<String, List<BaseUrl>> byRegistration = new HashMap<>();
+		for (BaseUrl baseUrl : baseUrls) {
+			// two registrations may not share a base URL (validated); if they do, the first wins
+			byOriginAndPath.putIfAbsent(baseUrl.origin() + baseUrl.path(), baseUrl);
+			byRegistration.computeIfAbsent(baseUrl.registrationId(), (id) -> new ArrayList<>()).add(baseUrl);
+		}
+		this.baseUrls = Map.copyOf(byOriginAndPath);
+		Map<String, List<BaseUrl>> copies = new HashMap<>();
+		byRegistration.forEach((id, list) -> copies.put(id, List.copyOf(list)));
+		this.baseUrlsByRegistration = Map.copyOf(copies);
 		this.registrationIds = Set.copyOf(registrationIds);
 	}
 
@@ -58,7 +63,7 @@ public final class TokenRouter {
 			throw new TokenRoutingException("The request names TokenKeeper registration '" + namedRegistrationId
 					+ "', which is not configured (tokenkeeper.clients." + namedRegistrationId + ")");
 		}
-		if (this.registrationsWithBaseUrls.contains(namedRegistrationId)) {
+		if (this.baseUrlsByRegistration.containsKey(namedRegistrationId)) {
 			if (!namedRegistrationId.equals(matchAny(url, namedRegistrationId))) {
 				throw new TokenRoutingException("The request to " + describe(url) + " names TokenKeeper registration '"
 						+ namedRegistrationId + "', whose base-urls do not cover it (tokenkeeper.clients."
@@ -82,18 +87,28 @@ public final class TokenRouter {
 		return this.registrationIds.contains(registrationId);
 	}
 
+	/**
+	 * The longest base URL at or above the request path: a base path matches when it equals
+	 * the request path or ends where the request path has a {@code /}, so those are the only
+	 * candidates, tried longest first.
+	 */
 	private @Nullable String match(URI url) {
-		for (BaseUrl baseUrl : this.baseUrls) {
-			if (baseUrl.matches(url)) {
-				return baseUrl.registrationId();
-			}
+		BaseUrl.Target target = BaseUrl.target(url);
+		if (target == null) {
+			return null;
 		}
-		return null;
+		String origin = target.origin();
+		String path = target.path();
+		BaseUrl found = this.baseUrls.get(origin + path);
+		for (int slash = path.lastIndexOf('/'); found == null && slash >= 0; slash = path.lastIndexOf('/', slash - 1)) {
+			found = this.baseUrls.get(origin + path.substring(0, slash));
+		}
+		return (found != null) ? found.registrationId() : null;
 	}
 
 	private @Nullable String matchAny(URI url, String registrationId) {
-		for (BaseUrl baseUrl : this.baseUrls) {
-			if (baseUrl.registrationId().equals(registrationId) && baseUrl.matches(url)) {
+		for (BaseUrl baseUrl : this.baseUrlsByRegistration.getOrDefault(registrationId, List.of())) {
+			if (baseUrl.matches(url)) {
 				return registrationId;
 			}
 		}

@@ -1,6 +1,7 @@
 package dev.tokenkeeper.routing;
 
 import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -138,6 +139,32 @@ class TokenRouterTests {
 				List.of(BaseUrl.parse("local", "http://localhost:8089/api")));
 		assertThat(router.route(URI.create("http://localhost:8089/api/rooms"), null)).isEqualTo("local");
 		assertThat(router.route(URI.create("http://localhost:8089/apix"), null)).isNull();
+	}
+
+	@Test
+	void routeWhenPathHasTrailingOrRepeatedSlashesOrUrlDiffersInCaseOrDefaultPortThenTheBaseAboveIt() {
+		assertThat(route("https://api.x.com/v0/rooms/", null)).isEqualTo("rooms");
+		assertThat(route("https://api.x.com/v0//rooms", null)).isEqualTo("betterpt");
+		assertThat(route("HTTPS://API.X.COM:443/v0/rooms/7", null)).isEqualTo("rooms");
+		assertThat(route("https://api.x.com", null)).isNull();
+		assertThat(route("https://api.joincandidhealth.com", null)).isEqualTo("candid");
+		assertThat(route("https://api.joincandidhealth.com/", null)).isEqualTo("candid");
+	}
+
+	@Test
+	void routeWhenManyRegistrationsShareAnOriginThenEachGetsItsOwnPath() {
+		List<String> ids = new ArrayList<>();
+		List<BaseUrl> baseUrls = new ArrayList<>();
+		for (int i = 0; i < 1000; i++) {
+			ids.add("tenant-" + i);
+			baseUrls.add(BaseUrl.parse("tenant-" + i, "https://api.x.com/tenants/" + i));
+		}
+		TokenRouter router = new TokenRouter(ids, baseUrls);
+
+		assertThat(router.route(URI.create("https://api.x.com/tenants/7/rooms"), null)).isEqualTo("tenant-7");
+		assertThat(router.route(URI.create("https://api.x.com/tenants/700"), null)).isEqualTo("tenant-700");
+		assertThat(router.route(URI.create("https://api.x.com/tenants/7000"), null)).isNull();
+		assertThat(router.route(URI.create("https://api.x.com/tenants/70/x"), "tenant-70")).isEqualTo("tenant-70");
 	}
 
 	@Test

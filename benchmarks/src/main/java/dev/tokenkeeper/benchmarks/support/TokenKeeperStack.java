@@ -1,0 +1,102 @@
+package dev.tokenkeeper.benchmarks.support;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.http.client.reactive.ClientHttpConnector;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import dev.tokenkeeper.cache.TokenCache;
+import dev.tokenkeeper.cache.TokenCacheObserver;
+import dev.tokenkeeper.cache.TokenRegistration;
+import dev.tokenkeeper.cache.TokenRetryPolicy;
+import dev.tokenkeeper.client.TokenKeeperAuthorizedClientManager;
+import dev.tokenkeeper.routing.BaseUrl;
+import dev.tokenkeeper.routing.TokenRouter;
+import dev.tokenkeeper.token.ClientCredentials;
+import dev.tokenkeeper.token.ProviderProfile;
+import dev.tokenkeeper.token.TokenEndpointClient;
+import dev.tokenkeeper.token.TokenLifetimePolicy;
+import dev.tokenkeeper.web.TokenKeeperExchangeFilterFunction;
+
+/**
+ * TokenKeeper wired from its public classes with the defaults of {@code tokenkeeper.*}, as
+ * {@code TokenKeeperAutoConfiguration} wires it (no metrics observer: the stock side has none
+ * either).
+ */
+public final class TokenKeeperStack {
+
+	/** {@code tokenkeeper.cache.maximum-size}'s default. */
+	public static final long MAXIMUM_SIZE = 10_000;
+
+	/** {@code expiry-skew}, {@code refresh-ahead} and {@code default-lifetime} defaults. */
+	public static final TokenLifetimePolicy LIFETIME = new TokenLifetimePolicy(Duration.ofSeconds(60), 0.8,
+			Duration.ofMinutes(5));
+
+	/** {@code tokenkeeper.retry.*} defaults. */
+	public static final TokenRetryPolicy RETRY = new TokenRetryPolicy(3, Duration.ofMillis(200), Duration.ofSeconds(2),
+			Duration.ofSeconds(5), Duration.ofMinutes(1), Duration.ofMinutes(10));
+
+	private final TokenCache cache;
+
+	private final TokenKeeperAuthorizedClientManager manager;
+
+	private final TokenKeeperExchangeFilterFunction filter;
+
+	private TokenKeeperStack(List<BenchRegistration> registrations, Clock clock, ClientHttpConnector tokenConnector) {
+		List<TokenRegistration> tokenRegistrations = new ArrayList<>(registrations.size());
+		List<String> ids = new ArrayList<>(registrations.size());
+		List<BaseUrl> baseUrls = new ArrayList<>(registrations.size());
+		for (BenchRegistration registration : registrations) {
+			String id = registration.id();
+			tokenRegistrations.add(new TokenRegistration(id, () -> new ClientCredentials(id, ProviderProfile.BASIC_FORM,
+					registration.tokenUri(), "client-" + id, "secret-" + id, null, List.of(), Map.of()), LIFETIME,
+					RETRY));
+			ids.add(id);
+			baseUrls.add(BaseUrl.parse(id, registration.baseUrl()));
+		}
+		TokenEndpointClient client = new TokenEndpointClient(tokenConnector, clock, 64 * 1024, Duration.ofSeconds(10),
+				RETRY.maxRetryAfter());
+		this.cache = new TokenCache(tokenRegistrations, client, clock, MAXIMUM_SIZE, TokenCacheObserver.NONE);
+		this.manager = new TokenKeeperAuthorizedClientManager(this.cache, () -> null);
+		this.filter = new TokenKeeperExchangeFilterFunction(this.cache, new TokenRouter(ids, baseUrls),
+				Duration.ofSeconds(30), (id) -> false);
+	}
+
+	/**
+	 * Wire TokenKeeper.
+	 * @param registrations the registrations
+	 * @param clock the clock every decision reads
+	 * @param tokenConnector the connector token requests go through
+	 * @return the stack
+	 */
+	public static TokenKeeperStack create(List<BenchRegistration> registrations, Clock clock,
+			ClientHttpConnector tokenConnector) {
+		return new TokenKeeperStack(registrations, clock, tokenConnector);
+	}
+
+	public TokenCache cache() {
+		return this.cache;
+	}
+
+	public TokenKeeperAuthorizedClientManager manager() {
+		return this.manager;
+	}
+
+	public TokenKeeperExchangeFilterFunction filter() {
+		return this.filter;
+	}
+
+	/**
+	 * A WebClient with TokenKeeper's filter, as Boot's customizer adds it.
+	 * @param apiConnector the connector API calls go through
+	 * @return the client
+	 */
+	public WebClient webClient(ClientHttpConnector apiConnector) {
+		return WebClient.builder().clientConnector(apiConnector).filter(this.filter).build();
+	}
+
+}

@@ -101,8 +101,9 @@ public final class TokenCache {
 			.ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
 			.expireAfter(Expiry.<String, CachedToken>writing(
 					(id, token) -> Duration.ofMillis(Math.max(0, token.usableUntilMillis() - clock.millis()))))
-			// the hot path reads each registration's current token from its own field and counts
-			// Caffeine's hits and misses itself; Caffeine keeps size, expiry and statistics
+			// every read goes to the registration's own current-token field (one volatile read on
+			// the hot path); Caffeine holds the same entries for size, expiry and statistics, and
+			// clears that field when it evicts
 			.recordStats(() -> this.stats)
 			.evictionListener((String id, CachedToken token, RemovalCause cause) -> {
 				RegistrationState state = (id != null) ? this.registrations.get(id) : null;
@@ -154,7 +155,7 @@ public final class TokenCache {
 			return fetch(state, now);
 		}
 		// Between our cache miss and the CAS, another request may have completed.
-		CachedToken cached = current(state.registration.id());
+		CachedToken cached = state.current.get();
 		if (cached != null && now < cached.usableUntilMillis()) {
 			state.inFlight.compareAndSet(mine, null);
 			mine.complete(cached);
@@ -178,7 +179,7 @@ public final class TokenCache {
 		if (!state.inFlight.compareAndSet(null, mine)) {
 			return;
 		}
-		if (current(state.registration.id()) != token) {
+		if (state.current.get() != token) {
 			state.inFlight.compareAndSet(mine, null);
 			mine.cancel(false);
 			return;
@@ -260,12 +261,13 @@ public final class TokenCache {
 	 */
 	public boolean invalidate(String registrationId, String sentToken) {
 		RegistrationState state = this.registrations.get(registrationId);
-		CachedToken token = current(registrationId);
-		if (state == null || token == null || !token.value().equals(sentToken)) {
+		CachedToken token = (state != null) ? state.current.get() : null;
+		if (token == null || !token.value().equals(sentToken)) {
 			return false;
 		}
-		boolean removed = this.tokens.asMap().remove(registrationId, token);
-		state.current.compareAndSet(token, null);
+		// the compare-and-clear decides: of many concurrent 401s on one token, one drops it
+		boolean removed = state.current.compareAndSet(token, null);
+		this.tokens.asMap().remove(registrationId, token);
 		if (removed) {
 			invalidateShared(state, sentToken);
 			state.observer.invalidated(InvalidationReason.UNAUTHORIZED);
@@ -287,8 +289,8 @@ public final class TokenCache {
 		if (state == null) {
 			throw new IllegalArgumentException("No TokenKeeper registration '" + registrationId + "'");
 		}
-		CachedToken removed = this.tokens.asMap().remove(registrationId);
-		state.current.set(null);
+		CachedToken removed = state.current.getAndSet(null);
+		this.tokens.invalidate(registrationId);
 		invalidateShared(state, null);
 		state.observer.invalidated(InvalidationReason.MANUAL);
 		return removed != null;
@@ -366,7 +368,8 @@ public final class TokenCache {
 	 * @return the token, or {@code null}
 	 */
 	public @Nullable CachedToken peek(String registrationId) {
-		CachedToken token = current(registrationId);
+		RegistrationState state = this.registrations.get(registrationId);
+		CachedToken token = (state != null) ? state.current.get() : null;
 		return (token != null && this.clock.millis() < token.usableUntilMillis()) ? token : null;
 	}
 
@@ -394,14 +397,6 @@ public final class TokenCache {
 		}
 		return new TokenStatus(registrationId, current, (token != null) ? token.expiresAt() : null,
 				(token != null) ? token.scopes() : Set.of(), state.lastRefresh, lastError);
-	}
-
-	/**
-	 * The cached entry, read without counting a hit or miss in Caffeine's statistics: only the
-	 * caller's own lookup in {@link #token(String)} counts, not re-checks, health or gauges.
-	 */
-	private @Nullable CachedToken current(String registrationId) {
-		return this.tokens.asMap().get(registrationId);
 	}
 
 	/**

@@ -65,6 +65,9 @@ public final class TokenCache {
 
 	private final ConcurrentStatsCounter stats = new ConcurrentStatsCounter();
 
+	/** Runs between a refresh's claim of the in-flight slot and its re-check; a seam for tests. */
+	@Nullable Runnable refreshClaimed;
+
 	/**
 	 * Create a cache whose tokens are this instance's own.
 	 * @param registrations the registrations served
@@ -179,9 +182,21 @@ public final class TokenCache {
 		if (!state.inFlight.compareAndSet(null, mine)) {
 			return;
 		}
-		if (state.current.get() != token) {
-			state.inFlight.compareAndSet(mine, null);
-			mine.cancel(false);
+		Runnable claimed = this.refreshClaimed;
+		if (claimed != null) {
+			claimed.run();
+		}
+		// Callers may already wait on mine (a 401 replay after an invalidation): it must end
+		// as fetch ends it, never cancelled.
+		CachedToken current = state.current.get();
+		if (current != token) {
+			if (current != null && this.clock.millis() < current.usableUntilMillis()) {
+				state.inFlight.compareAndSet(mine, null);
+				mine.complete(current);
+			}
+			else {
+				request(state, mine);
+			}
 			return;
 		}
 		if (logger.isDebugEnabled()) {

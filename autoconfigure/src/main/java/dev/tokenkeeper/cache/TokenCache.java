@@ -149,7 +149,7 @@ public final class TokenCache {
 			return Mono.fromFuture(inFlight, true);
 		}
 		Failure failure = state.failure;
-		if (failure != null && now < failure.notBeforeMillis) {
+		if (failure != null && failure.coolDown.isActive(now)) {
 			state.observer.lookup(LookupResult.FAILED);
 			return Mono.error(failure.repeat(now));
 		}
@@ -175,7 +175,7 @@ public final class TokenCache {
 			return;
 		}
 		Failure failure = state.failure;
-		if (failure != null && now < failure.notBeforeMillis) {
+		if (failure != null && failure.coolDown.isActive(now)) {
 			return;
 		}
 		CompletableFuture<CachedToken> mine = new CompletableFuture<>();
@@ -333,7 +333,11 @@ public final class TokenCache {
 	 */
 	public boolean isReplayAllowed(String registrationId) {
 		RegistrationState state = this.registrations.get(registrationId);
-		return state != null && this.clock.millis() >= state.replayCoolDownUntilMillis;
+		if (state == null) {
+			return false;
+		}
+		CoolDown coolDown = state.replayCoolDown;
+		return coolDown == null || !coolDown.isActive(this.clock.millis());
 	}
 
 	/**
@@ -345,7 +349,7 @@ public final class TokenCache {
 	public void replayRefused(String registrationId, Duration coolDown) {
 		RegistrationState state = this.registrations.get(registrationId);
 		if (state != null) {
-			state.replayCoolDownUntilMillis = this.clock.millis() + coolDown.toMillis();
+			state.replayCoolDown = new CoolDown(this.clock.millis(), coolDown);
 		}
 	}
 
@@ -422,22 +426,40 @@ public final class TokenCache {
 		return this.tokens;
 	}
 
-	/** A failed request, answered at once to callers until {@code notBeforeMillis}. */
+	/**
+	 * A wait that began at one instant of the clock. Only a remaining wait between zero and
+	 * the wait's own length counts: a clock stepped back (an NTP step, a restored VM) must not
+	 * stretch a cool-down by the size of the step.
+	 */
+	private record CoolDown(long untilMillis, long lengthMillis) {
+
+		CoolDown(long startMillis, Duration length) {
+			this(startMillis + length.toMillis(), length.toMillis());
+		}
+
+		boolean isActive(long now) {
+			long remaining = this.untilMillis - now;
+			return remaining > 0 && remaining <= this.lengthMillis;
+		}
+
+	}
+
+	/** A failed request, answered at once to callers during its cool-down. */
 	private static final class Failure {
 
 		private final TokenEndpointException exception;
 
 		private final RuntimeException other;
 
-		private final long notBeforeMillis;
+		private final CoolDown coolDown;
 
 		private final String registrationId;
 
-		Failure(String registrationId, Throwable ex, long notBeforeMillis) {
+		Failure(String registrationId, Throwable ex, CoolDown coolDown) {
 			this.registrationId = registrationId;
 			this.exception = (ex instanceof TokenEndpointException endpoint) ? endpoint : null;
 			this.other = (this.exception == null) ? asRuntime(ex) : null;
-			this.notBeforeMillis = notBeforeMillis;
+			this.coolDown = coolDown;
 		}
 
 		private static RuntimeException asRuntime(Throwable ex) {
@@ -449,7 +471,7 @@ public final class TokenCache {
 				return this.other;
 			}
 			return TokenEndpointException.coolingDown(this.registrationId, this.exception,
-					Duration.ofMillis(this.notBeforeMillis - now));
+					Duration.ofMillis(this.coolDown.untilMillis() - now));
 		}
 
 	}
@@ -473,7 +495,7 @@ public final class TokenCache {
 
 		private volatile @Nullable Instant lastRefresh;
 
-		private volatile long replayCoolDownUntilMillis;
+		private volatile @Nullable CoolDown replayCoolDown;
 
 		RegistrationState(TokenRegistration registration, RegistrationObserver observer) {
 			this.registration = registration;
@@ -505,7 +527,7 @@ public final class TokenCache {
 			else if (logger.isWarnEnabled()) {
 				logger.warn("Token request for registration '" + this.registration.id() + "' failed: " + ex);
 			}
-			this.failure = new Failure(this.registration.id(), ex, now + coolDown.toMillis());
+			this.failure = new Failure(this.registration.id(), ex, new CoolDown(now, coolDown));
 		}
 
 		/** Spreads the instances of a fleet that failed together: up to a quarter shorter. */

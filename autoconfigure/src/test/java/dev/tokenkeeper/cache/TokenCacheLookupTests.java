@@ -7,7 +7,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,10 +19,14 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import dev.tokenkeeper.test.MutableClock;
 import dev.tokenkeeper.test.TokenEndpointStubs;
 import dev.tokenkeeper.test.WebClientContexts;
+import dev.tokenkeeper.token.TokenEndpointException;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * What callers of {@link TokenCache} get when lookups, refreshes and invalidations meet, in a
@@ -68,6 +74,39 @@ class TokenCacheLookupTests {
 			assertThat(waiter.get()).isNotNull();
 			assertThat(waiter.get().get(BLOCK.toSeconds(), TimeUnit.SECONDS).value())
 				.isEqualTo("token-2");
+			this.server.verify(2, postRequestedFor(urlPathEqualTo("/oauth2/token")));
+		});
+	}
+
+	@Test
+	void tokenWhenClockSteppedBackAnHourDuringFailureCoolDownThenNewTokenRequest() {
+		ResponseDefinitionBuilder refused = aResponse().withStatus(400)
+			.withHeader("Content-Type", "application/json")
+			.withBody("{\"error\":\"invalid_client\"}");
+		assertCoolDownEndsWhenClockSteppedBack(refused);
+	}
+
+	@Test
+	void tokenWhenClockSteppedBackAnHourDuringRetryAfterWaitThenNewTokenRequest() {
+		ResponseDefinitionBuilder limited = aResponse().withStatus(429)
+			.withHeader("Retry-After", "120")
+			.withHeader("Content-Type", "application/json")
+			.withBody("{\"error\":\"too_many_requests\"}");
+		assertCoolDownEndsWhenClockSteppedBack(limited);
+	}
+
+	private void assertCoolDownEndsWhenClockSteppedBack(ResponseDefinitionBuilder failure) {
+		StubMapping failing = this.server.stubFor(post(urlPathEqualTo("/oauth2/token")).willReturn(failure));
+		this.contextRunner.withPropertyValues("tokenkeeper.retry.failure-cool-down=5s").run((context) -> {
+			TokenCache cache = context.getBean(TokenCache.class);
+			assertThatExceptionOfType(TokenEndpointException.class).isThrownBy(() -> cache.token("partner").block(BLOCK));
+			this.server.removeStub(failing);
+			// still cooling down: answered at once, no request
+			assertThatExceptionOfType(TokenEndpointException.class).isThrownBy(() -> cache.token("partner").block(BLOCK))
+				.withMessageContaining("no new request for");
+			this.server.verify(1, postRequestedFor(urlPathEqualTo("/oauth2/token")));
+			this.clock.advance(Duration.ofHours(-1));
+			assertThat(cache.token("partner").block(BLOCK).value()).isEqualTo("token-1");
 			this.server.verify(2, postRequestedFor(urlPathEqualTo("/oauth2/token")));
 		});
 	}

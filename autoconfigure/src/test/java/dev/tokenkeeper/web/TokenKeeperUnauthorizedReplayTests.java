@@ -163,6 +163,22 @@ class TokenKeeperUnauthorizedReplayTests {
 	}
 
 	@Test
+	void callsWhenClockSteppedBackAnHourDuringCoolDownThenCoolDownHasEnded() {
+		refuse("token-1");
+		refuse("token-2");
+		accept("token-3");
+		this.contextRunner.run((context) -> {
+			WebClient webClient = context.getBean(WebClient.Builder.class).build();
+			assertThat(status(rooms(webClient))).isEqualTo(401);
+			this.server.verify(2, postRequestedFor(urlPathEqualTo("/oauth2/token")));
+			this.clock.advance(Duration.ofHours(-1));
+			assertThat(status(rooms(webClient))).isEqualTo(200);
+			this.server.verify(3, postRequestedFor(urlPathEqualTo("/oauth2/token")));
+			this.server.verify(1, roomsWith("token-3"));
+		});
+	}
+
+	@Test
 	void callWhenNoReplayAndUnauthorizedThenCallerGetsUnauthorizedAndTokenIsDropped() {
 		refuse("token-1");
 		accept("token-2");

@@ -119,7 +119,9 @@ public final class TokenCache {
 
 	/**
 	 * A usable token for the registration: the cached one, or the result of the one token
-	 * request in flight. Cancelling the returned Mono does not cancel that request.
+	 * request in flight. The lookup happens on every subscription, so a Mono kept and
+	 * subscribed again ({@code repeat}, {@code retry}, a field) never hands out a token past
+	 * its usable life. Cancelling the returned Mono does not cancel that request.
 	 * @param registrationId the registration id
 	 * @return the token, or an error ({@link TokenEndpointException} when the endpoint failed)
 	 */
@@ -128,6 +130,10 @@ public final class TokenCache {
 		if (state == null) {
 			return Mono.error(new IllegalArgumentException("No TokenKeeper registration '" + registrationId + "'"));
 		}
+		return state.lookup;
+	}
+
+	private Mono<CachedToken> lookup(RegistrationState state) {
 		CachedToken token = state.current.get();
 		long now = this.clock.millis();
 		if (token != null && now < token.usableUntilMillis()) {
@@ -486,6 +492,9 @@ public final class TokenCache {
 
 		/** The token Caffeine holds for this registration, for lookups that take no lock. */
 		private final AtomicReference<CachedToken> current = new AtomicReference<>();
+
+		/** What {@link #token(String)} returns, built once: the hit path allocates nothing. */
+		private final Mono<CachedToken> lookup = Mono.defer(() -> lookup(this));
 
 		private volatile @Nullable Failure failure;
 

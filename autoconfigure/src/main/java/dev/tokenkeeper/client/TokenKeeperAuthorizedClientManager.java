@@ -1,16 +1,16 @@
 package dev.tokenkeeper.client;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
-import reactor.core.Fuseable;
 import reactor.core.publisher.Mono;
 
 import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientManager;
 
-import dev.tokenkeeper.cache.CachedToken;
 import dev.tokenkeeper.cache.TokenCache;
 
 /**
@@ -28,6 +28,9 @@ public final class TokenKeeperAuthorizedClientManager implements ReactiveOAuth2A
 
 	private final Supplier<@Nullable ReactiveOAuth2AuthorizedClientManager> others;
 
+	/** Per registration, the last principal's Mono: service calls use one principal. */
+	private final Map<String, Authorize> lastAuthorize = new ConcurrentHashMap<>();
+
 	/**
 	 * Create a manager.
 	 * @param tokens the token cache
@@ -43,14 +46,17 @@ public final class TokenKeeperAuthorizedClientManager implements ReactiveOAuth2A
 	@Override
 	public Mono<OAuth2AuthorizedClient> authorize(OAuth2AuthorizeRequest authorizeRequest) {
 		String registrationId = authorizeRequest.getClientRegistrationId();
+		String principalName = authorizeRequest.getPrincipal().getName();
+		Authorize last = this.lastAuthorize.get(registrationId);
+		if (last != null && last.principalName().equals(principalName)) {
+			return last.client();
+		}
 		if (this.tokens.contains(registrationId)) {
-			String principalName = authorizeRequest.getPrincipal().getName();
-			Mono<CachedToken> token = this.tokens.token(registrationId);
-			CachedToken hit = hit(token);
-			if (hit != null) {
-				return hit.authorizedClient(principalName);
-			}
-			return token.flatMap((fetched) -> fetched.authorizedClient(principalName));
+			// the token is looked up on every subscription, never fixed at this call
+			Mono<OAuth2AuthorizedClient> client = this.tokens.token(registrationId)
+				.flatMap((token) -> token.authorizedClient(principalName));
+			this.lastAuthorize.put(registrationId, new Authorize(principalName, client));
+			return client;
 		}
 		ReactiveOAuth2AuthorizedClientManager others = this.others.get();
 		if (others == null) {
@@ -59,17 +65,8 @@ public final class TokenKeeperAuthorizedClientManager implements ReactiveOAuth2A
 		return others.authorize(authorizeRequest);
 	}
 
-	/** A cache hit is a prebuilt {@code Mono.just}: read it without subscribing another operator. */
-	private static @Nullable CachedToken hit(Mono<CachedToken> token) {
-		if (token instanceof Fuseable.ScalarCallable<?> scalar) {
-			try {
-				return (scalar.call() instanceof CachedToken cached) ? cached : null;
-			}
-			catch (Exception ex) {
-				return null;
-			}
-		}
-		return null;
+	private record Authorize(String principalName, Mono<OAuth2AuthorizedClient> client) {
+
 	}
 
 }

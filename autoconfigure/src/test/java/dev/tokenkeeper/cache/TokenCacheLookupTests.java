@@ -14,6 +14,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import reactor.core.publisher.Mono;
+
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.tokenkeeper.test.MutableClock;
@@ -54,6 +56,21 @@ class TokenCacheLookupTests {
 	@AfterEach
 	void tearDown() {
 		this.server.stop();
+	}
+
+	@Test
+	void tokenWhenKeptMonoSubscribedAfterUsableLifeThenNewToken() {
+		this.contextRunner.run((context) -> {
+			TokenCache cache = context.getBean(TokenCache.class);
+			assertThat(cache.token("partner").block(BLOCK).value()).isEqualTo("token-1");
+			// kept while the token is cached: a hit when it was built
+			Mono<CachedToken> kept = cache.token("partner");
+			assertThat(kept.block(BLOCK).value()).isEqualTo("token-1");
+			// 300 s tokens are usable for 240 s with the defaults
+			this.clock.advance(Duration.ofSeconds(241));
+			assertThat(kept.block(BLOCK).value()).isEqualTo("token-2");
+			this.server.verify(2, postRequestedFor(urlPathEqualTo("/oauth2/token")));
+		});
 	}
 
 	@Test

@@ -8,6 +8,7 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -75,6 +76,25 @@ class TokenKeeperAuthorizedClientManagerTests {
 			assertThat(alice.getClientRegistration().getRegistrationId()).isEqualTo("partner");
 			assertThat(alice.getClientRegistration().getClientId()).isEqualTo("partner-client");
 			this.server.verify(1, postRequestedFor(urlPathEqualTo("/oauth2/token")));
+		});
+	}
+
+	@Test
+	void authorizeWhenKeptMonoSubscribedAfterUsableLifeThenNewToken() {
+		this.contextRunner.run((context) -> {
+			ReactiveOAuth2AuthorizedClientManager manager = context.getBean(ReactiveOAuth2AuthorizedClientManager.class);
+			OAuth2AuthorizeRequest request = OAuth2AuthorizeRequest.withClientRegistrationId("partner")
+				.principal("alice")
+				.build();
+			assertThat(manager.authorize(request).block(BLOCK).getAccessToken().getTokenValue()).isEqualTo("token-1");
+			// kept while the token is cached: a hit when it was built
+			Mono<OAuth2AuthorizedClient> kept = manager.authorize(request);
+			assertThat(kept.block(BLOCK).getAccessToken().getTokenValue()).isEqualTo("token-1");
+			// 300 s tokens are usable for 240 s with the defaults
+			this.clock.advance(Duration.ofSeconds(241));
+			assertThat(kept.block(BLOCK).getAccessToken().getTokenValue()).isEqualTo("token-2");
+			assertThat(kept.block(BLOCK).getPrincipalName()).isEqualTo("alice");
+			this.server.verify(2, postRequestedFor(urlPathEqualTo("/oauth2/token")));
 		});
 	}
 

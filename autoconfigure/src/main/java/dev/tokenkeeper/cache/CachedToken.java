@@ -39,6 +39,12 @@ public final class CachedToken {
 
 	private final Mono<CachedToken> mono;
 
+	/**
+	 * Whether this token was fetched after a 401 dropped the one before it and no API has
+	 * accepted it since: a 401 on it means fresh tokens are refused too.
+	 */
+	private volatile boolean replacesRefused;
+
 	/** The last principal's authorized client: service calls use one principal, so hits allocate nothing. */
 	private volatile @Nullable Authorized lastAuthorized;
 
@@ -137,6 +143,17 @@ public final class CachedToken {
 
 	Mono<CachedToken> mono() {
 		return this.mono;
+	}
+
+	boolean replacesRefused() {
+		return this.replacesRefused;
+	}
+
+	void replacesRefused(boolean replacesRefused) {
+		// read first: a response on a token that never replaced a refused one writes nothing
+		if (this.replacesRefused != replacesRefused) {
+			this.replacesRefused = replacesRefused;
+		}
 	}
 
 	/**

@@ -256,6 +256,10 @@ public final class TokenCache {
 				issued.receivedAt(), expiresAt, issued.scopes());
 		CachedToken token = new CachedToken(state.registration.id(), accessToken, clientRegistration(credentials),
 				state.registration.lifetime().usableUntil(issued), state.registration.lifetime().refreshAt(issued));
+		if (state.refused) {
+			state.refused = false;
+			token.replacesRefused(true);
+		}
 		this.tokens.put(state.registration.id(), token);
 		state.current.set(token);
 		return token;
@@ -290,6 +294,7 @@ public final class TokenCache {
 		boolean removed = state.current.compareAndSet(token, null);
 		this.tokens.asMap().remove(registrationId, token);
 		if (removed) {
+			state.refused = true;
 			invalidateShared(state, sentToken);
 			state.observer.invalidated(InvalidationReason.UNAUTHORIZED);
 			if (logger.isDebugEnabled()) {
@@ -347,15 +352,36 @@ public final class TokenCache {
 	}
 
 	/**
-	 * A request replayed with a fresh token got 401 again: further 401s pass through without
-	 * new token requests for the cool-down.
-	 * @param registrationId the registration id
+	 * Whether a 401 on this token means fresh tokens are refused too: it was fetched after a
+	 * 401 dropped the token before it, and no response since has accepted it. True whether
+	 * or not the request that got the 401 was a replay.
+	 * @param token the token a request carried
+	 * @return whether the 401 should start the cool-down
+	 */
+	public boolean isFreshTokenRefused(CachedToken token) {
+		return token.replacesRefused();
+	}
+
+	/**
+	 * An API answered a request that carried this token with something other than 401: a
+	 * later 401 on it is a revocation like any other, to be answered by a replay.
+	 * @param token the token the request carried
+	 */
+	public void accepted(CachedToken token) {
+		token.replacesRefused(false);
+	}
+
+	/**
+	 * A fresh token got 401 again: further 401s pass through without new token requests for
+	 * the cool-down. After it, a 401 on the same token drops it and replays.
+	 * @param refused the refused token
 	 * @param coolDown how long
 	 */
-	public void replayRefused(String registrationId, Duration coolDown) {
-		RegistrationState state = this.registrations.get(registrationId);
+	public void replayRefused(CachedToken refused, Duration coolDown) {
+		RegistrationState state = this.registrations.get(refused.registrationId());
 		if (state != null) {
 			state.replayCoolDown = new CoolDown(this.clock.millis(), coolDown);
+			refused.replacesRefused(false);
 		}
 	}
 
@@ -505,6 +531,9 @@ public final class TokenCache {
 		private volatile @Nullable Instant lastRefresh;
 
 		private volatile @Nullable CoolDown replayCoolDown;
+
+		/** A 401 dropped the last token: the next one cached replaces a refused token. */
+		private volatile boolean refused;
 
 		RegistrationState(TokenRegistration registration, RegistrationObserver observer) {
 			this.registration = registration;

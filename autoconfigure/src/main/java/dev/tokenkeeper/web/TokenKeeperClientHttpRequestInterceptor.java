@@ -70,13 +70,17 @@ public final class TokenKeeperClientHttpRequestInterceptor implements ClientHttp
 		}
 		CachedToken token = this.tokens.token(registrationId);
 		ClientHttpResponse response = execution.execute(withToken(request, token), body);
-		if (!UnauthorizedReplay.isUnauthorized(response.getStatusCode().value())
-				|| !this.replay.shouldReplay(token, request.getAttributes())) {
+		if (!UnauthorizedReplay.isUnauthorized(response.getStatusCode().value())) {
+			this.replay.accepted(token);
+			return response;
+		}
+		if (!this.replay.shouldReplay(token, request.getAttributes())) {
 			return response;
 		}
 		response.close();
-		ClientHttpResponse replayed = execution.execute(withToken(request, this.tokens.token(registrationId)), body);
-		this.replay.replayed(registrationId, replayed.getStatusCode().value());
+		CachedToken fresh = this.tokens.token(registrationId);
+		ClientHttpResponse replayed = execution.execute(withToken(request, fresh), body);
+		this.replay.replayed(fresh, replayed.getStatusCode().value());
 		return replayed;
 	}
 

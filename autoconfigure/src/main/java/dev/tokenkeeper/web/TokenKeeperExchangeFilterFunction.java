@@ -71,7 +71,7 @@ public final class TokenKeeperExchangeFilterFunction implements ExchangeFilterFu
 		return this.tokens.token(registrationId)
 			.flatMap((token) -> next.exchange(withToken(request, token))
 				.flatMap((response) -> UnauthorizedReplay.isUnauthorized(response.statusCode().value())
-						? unauthorized(request, next, token, response) : Mono.just(response)));
+						? unauthorized(request, next, token, response) : accepted(token, response)));
 	}
 
 	private Mono<ClientResponse> unauthorized(ClientRequest request, ExchangeFunction next, CachedToken sent,
@@ -79,11 +79,15 @@ public final class TokenKeeperExchangeFilterFunction implements ExchangeFilterFu
 		if (!this.replay.shouldReplay(sent, request.attributes())) {
 			return Mono.just(response);
 		}
-		String registrationId = sent.registrationId();
 		return response.releaseBody()
-			.then(this.tokens.token(registrationId))
-			.flatMap((token) -> next.exchange(withToken(request, token)))
-			.doOnNext((replayed) -> this.replay.replayed(registrationId, replayed.statusCode().value()));
+			.then(this.tokens.token(sent.registrationId()))
+			.flatMap((token) -> next.exchange(withToken(request, token))
+				.doOnNext((replayed) -> this.replay.replayed(token, replayed.statusCode().value())));
+	}
+
+	private Mono<ClientResponse> accepted(CachedToken sent, ClientResponse response) {
+		this.replay.accepted(sent);
+		return Mono.just(response);
 	}
 
 	/**

@@ -16,7 +16,9 @@ import dev.tokenkeeper.cache.TokenCache;
  * RestClient interceptor alike: the token the request sent is dropped if it is still the
  * cached one (so many concurrent 401s cause one new token request), the request is replayed
  * once with a fresh token, and a registration whose fresh tokens are refused too lets 401s
- * pass through without new token requests for a cool-down.
+ * pass through without new token requests for a cool-down. A fresh token is one fetched after
+ * a 401 dropped its predecessor, until a response accepts it; a 401 on it starts the cool-down
+ * whether it came to a replay or to a request that may not be replayed.
  *
  * @author TokenKeeper
  */
@@ -55,22 +57,40 @@ final class UnauthorizedReplay {
 		if (!this.tokens.isReplayAllowed(registrationId)) {
 			return false;
 		}
+		if (this.tokens.isFreshTokenRefused(sent)) {
+			refused(sent);
+			return false;
+		}
 		this.tokens.invalidate(registrationId, sent.value());
 		return TokenKeeperAttributes.isReplayable(attributes);
 	}
 
 	/**
+	 * A request that sent {@code sent} got an answer other than 401.
+	 * @param sent the token the request carried
+	 */
+	void accepted(CachedToken sent) {
+		this.tokens.accepted(sent);
+	}
+
+	/**
 	 * The replayed request got its answer: a 401 again starts the cool-down.
-	 * @param registrationId the registration id
+	 * @param sent the token the replayed request carried
 	 * @param status the status of the replayed request's response
 	 */
-	void replayed(String registrationId, int status) {
-		if (!isUnauthorized(status)) {
-			return;
+	void replayed(CachedToken sent, int status) {
+		if (isUnauthorized(status)) {
+			refused(sent);
 		}
-		this.tokens.replayRefused(registrationId, this.coolDown);
+		else {
+			accepted(sent);
+		}
+	}
+
+	private void refused(CachedToken sent) {
+		this.tokens.replayRefused(sent, this.coolDown);
 		if (logger.isWarnEnabled()) {
-			logger.warn("Registration '" + registrationId + "': a fresh token was refused with 401 too; "
+			logger.warn("Registration '" + sent.registrationId() + "': a fresh token was refused with 401 too; "
 					+ "401s pass through without new token requests for " + this.coolDown);
 		}
 	}

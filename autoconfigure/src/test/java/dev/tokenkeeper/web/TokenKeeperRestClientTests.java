@@ -281,6 +281,39 @@ class TokenKeeperRestClientTests {
 	}
 
 	@Test
+	void noReplayCallsWhenEveryTokenRefusedThenTokenRequestsBoundedAsForReplayableCalls() {
+		refuse("token-1");
+		refuse("token-2");
+		refuse("token-3");
+		refuse("token-4");
+		this.contextRunner.run((context) -> {
+			RestClient restClient = context.getBean(RestClient.Builder.class).build();
+			for (int i = 0; i < 10; i++) {
+				assertThat(status(rooms(restClient).attributes(TokenKeeperAttributes.noReplay()))).isEqualTo(401);
+			}
+			// the first 401 drops token-1; the 401 on token-2, fetched after it, starts the cool-down
+			this.server.verify(2, postRequestedFor(urlPathEqualTo("/oauth2/token")));
+			this.server.verify(1, roomsWith("token-1"));
+			this.server.verify(9, roomsWith("token-2"));
+		});
+	}
+
+	@Test
+	void callWhenFreshTokenAcceptedAndLaterRefusedThenReplayedLikeAnyRevokedToken() {
+		refuse("token-1");
+		accept("token-2");
+		accept("token-3");
+		this.contextRunner.run((context) -> {
+			RestClient restClient = context.getBean(RestClient.Builder.class).build();
+			assertThat(status(rooms(restClient))).isEqualTo(200);
+			refuse("token-2");
+			assertThat(status(rooms(restClient))).isEqualTo(200);
+			this.server.verify(3, postRequestedFor(urlPathEqualTo("/oauth2/token")));
+			this.server.verify(1, roomsWith("token-3"));
+		});
+	}
+
+	@Test
 	void callWhenNoReplayAndUnauthorizedThenCallerGetsUnauthorizedAndTokenIsDropped() {
 		refuse("token-1");
 		accept("token-2");

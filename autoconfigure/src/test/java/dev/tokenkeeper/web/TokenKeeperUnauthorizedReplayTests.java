@@ -179,6 +179,39 @@ class TokenKeeperUnauthorizedReplayTests {
 	}
 
 	@Test
+	void noReplayCallsWhenEveryTokenRefusedThenTokenRequestsBoundedAsForReplayableCalls() {
+		refuse("token-1");
+		refuse("token-2");
+		refuse("token-3");
+		refuse("token-4");
+		this.contextRunner.run((context) -> {
+			WebClient webClient = context.getBean(WebClient.Builder.class).build();
+			for (int i = 0; i < 10; i++) {
+				assertThat(status(rooms(webClient).attributes(TokenKeeperAttributes.noReplay()))).isEqualTo(401);
+			}
+			// the first 401 drops token-1; the 401 on token-2, fetched after it, starts the cool-down
+			this.server.verify(2, postRequestedFor(urlPathEqualTo("/oauth2/token")));
+			this.server.verify(1, roomsWith("token-1"));
+			this.server.verify(9, roomsWith("token-2"));
+		});
+	}
+
+	@Test
+	void callWhenFreshTokenAcceptedAndLaterRefusedThenReplayedLikeAnyRevokedToken() {
+		refuse("token-1");
+		accept("token-2");
+		accept("token-3");
+		this.contextRunner.run((context) -> {
+			WebClient webClient = context.getBean(WebClient.Builder.class).build();
+			assertThat(status(rooms(webClient))).isEqualTo(200);
+			refuse("token-2");
+			assertThat(status(rooms(webClient))).isEqualTo(200);
+			this.server.verify(3, postRequestedFor(urlPathEqualTo("/oauth2/token")));
+			this.server.verify(1, roomsWith("token-3"));
+		});
+	}
+
+	@Test
 	void callWhenNoReplayAndUnauthorizedThenCallerGetsUnauthorizedAndTokenIsDropped() {
 		refuse("token-1");
 		accept("token-2");

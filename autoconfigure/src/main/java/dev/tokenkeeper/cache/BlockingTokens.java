@@ -6,6 +6,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import reactor.core.scheduler.Schedulers;
+
 /**
  * The token cache for callers that wait on a thread of their own: {@code RestClient}
  * interceptors and Spring Security's servlet {@code OAuth2AuthorizedClientManager}. The same
@@ -15,6 +17,10 @@ import java.util.concurrent.TimeoutException;
  * refuses {@code block()} on threads it marks non-blocking, and a future takes no monitor,
  * so a virtual thread waiting here does not pin its carrier. A caller that gives up does not
  * cancel the shared token request.
+ * <p>
+ * Like {@code block()}, it refuses to wait on a thread Reactor marks non-blocking (an event
+ * loop, a parallel scheduler): a RestClient called there would stall every connection of that
+ * loop, so it fails at once instead.
  *
  * @author TokenKeeper
  */
@@ -41,10 +47,18 @@ public final class BlockingTokens {
 	 * @param registrationId the registration id
 	 * @return the token
 	 * @throws dev.tokenkeeper.token.TokenEndpointException when the token endpoint failed
-	 * @throws IllegalStateException when no token came within the timeout, or the thread was
-	 * interrupted while waiting (its interrupt flag is set again)
+	 * @throws IllegalStateException when called on a thread Reactor marks non-blocking, when no
+	 * token came within the timeout, or the thread was interrupted while waiting (its interrupt
+	 * flag is set again)
 	 */
 	public CachedToken token(String registrationId) {
+		if (Schedulers.isInNonBlockingThread()) {
+			throw new IllegalStateException("Waiting for a token of registration '" + registrationId
+					+ "' would block thread " + Thread.currentThread().getName()
+					+ ", which Reactor marks non-blocking (an event loop or a parallel scheduler): use a WebClient "
+					+ "or the reactive OAuth2 manager on such threads, or move the blocking call to "
+					+ "Schedulers.boundedElastic()");
+		}
 		CompletableFuture<CachedToken> token = this.tokens.token(registrationId).toFuture();
 		try {
 			return token.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -20,6 +20,8 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.http.HttpHeaders;
@@ -33,6 +35,7 @@ import org.springframework.security.oauth2.client.registration.InMemoryClientReg
 import org.springframework.security.oauth2.client.web.ClientAttributes;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.reactive.function.client.WebClient;
 
 import dev.tokenkeeper.cache.TokenCache;
 import dev.tokenkeeper.routing.TokenRoutingException;
@@ -51,6 +54,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * RestClients from Boot's {@code RestClient.Builder}: the same tokens, by the same rules, as
@@ -324,6 +328,34 @@ class TokenKeeperRestClientTests {
 			assertThat(status(rooms(restClient))).isEqualTo(200);
 			this.server.verify(2, postRequestedFor(urlPathEqualTo("/oauth2/token")));
 			this.server.verify(1, roomsWith("token-2"));
+		});
+	}
+
+	@Test
+	void callWhenOnReactorNonBlockingThreadThenFailsAtOnceAndNothingIsSent() {
+		accept("token-1");
+		this.server.stubFor(get(urlPathEqualTo("/ping")).willReturn(aResponse().withBody("pong")));
+		this.contextRunner.run((context) -> {
+			RestClient restClient = context.getBean(RestClient.Builder.class).build();
+			Duration block = Duration.ofSeconds(30);
+			assertThatIllegalStateException()
+				.isThrownBy(() -> Mono.fromCallable(() -> status(rooms(restClient)))
+					.subscribeOn(Schedulers.parallel())
+					.block(block))
+				.withMessageContaining("'partner'")
+				.withMessageContaining("non-blocking");
+			// the thread a WebClient response arrives on: a Reactor Netty event loop
+			assertThatIllegalStateException().isThrownBy(() -> WebClient.create(this.server.baseUrl())
+				.get()
+				.uri("/ping")
+				.retrieve()
+				.bodyToMono(String.class)
+				.map((pong) -> status(rooms(restClient)))
+				.block(block)).withMessageContaining("reactor-http");
+			this.server.verify(0, postRequestedFor(urlPathEqualTo("/oauth2/token")));
+			this.server.verify(0, getRequestedFor(urlPathEqualTo("/api/rooms")));
+			assertThat(status(rooms(restClient))).isEqualTo(200);
+			this.server.verify(1, postRequestedFor(urlPathEqualTo("/oauth2/token")));
 		});
 	}
 

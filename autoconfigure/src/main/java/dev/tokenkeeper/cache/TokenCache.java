@@ -140,23 +140,21 @@ public final class TokenCache {
 			if (now >= token.refreshAtMillis()) {
 				refreshAhead(state, token, now);
 			}
-			this.stats.recordHits(1);
-			state.observer.lookup(LookupResult.HIT);
+			counted(state, LookupResult.HIT);
 			return token.mono();
 		}
-		this.stats.recordMisses(1);
 		return fetch(state, now);
 	}
 
 	private Mono<CachedToken> fetch(RegistrationState state, long now) {
 		CompletableFuture<CachedToken> inFlight = state.inFlight.get();
 		if (inFlight != null) {
-			state.observer.lookup(LookupResult.WAIT);
+			counted(state, LookupResult.WAIT);
 			return Mono.fromFuture(inFlight, true);
 		}
 		Failure failure = state.failure;
 		if (failure != null && failure.coolDown.isActive(now)) {
-			state.observer.lookup(LookupResult.FAILED);
+			counted(state, LookupResult.FAILED);
 			return Mono.error(failure.repeat(now));
 		}
 		CompletableFuture<CachedToken> mine = new CompletableFuture<>();
@@ -168,12 +166,27 @@ public final class TokenCache {
 		if (cached != null && now < cached.usableUntilMillis()) {
 			state.inFlight.compareAndSet(mine, null);
 			mine.complete(cached);
-			state.observer.lookup(LookupResult.HIT);
+			counted(state, LookupResult.HIT);
 			return cached.mono();
 		}
-		state.observer.lookup(LookupResult.MISS);
+		counted(state, LookupResult.MISS);
 		request(state, mine);
 		return Mono.fromFuture(mine, true);
+	}
+
+	/**
+	 * Counts a lookup for TokenKeeper's metrics and in Caffeine's statistics alike, so both
+	 * tell one story: a caller given a token or joining the request in flight is a hit (as
+	 * Caffeine's own async caches count it), a caller with no token to get is a miss.
+	 */
+	private void counted(RegistrationState state, LookupResult result) {
+		if (result == LookupResult.HIT || result == LookupResult.WAIT) {
+			this.stats.recordHits(1);
+		}
+		else {
+			this.stats.recordMisses(1);
+		}
+		state.observer.lookup(result);
 	}
 
 	private void refreshAhead(RegistrationState state, CachedToken token, long now) {
@@ -226,6 +239,7 @@ public final class TokenCache {
 			return;
 		}
 		TokenEndpointClient client = (registration.client() != null) ? registration.client() : this.client;
+		long startedMillis = this.clock.millis();
 		Mono<IssuedToken> fetch = Mono
 			.defer(() -> client.requestToken(credentials, registration.lifetime().defaultLifetime()))
 			.retryWhen(Retry.backoff(retry.maxAttempts() - 1, retry.initialBackoff())
@@ -238,7 +252,7 @@ public final class TokenCache {
 		this.store
 			.obtain(credentials,
 					(shared) -> this.clock.millis() < registration.lifetime().refreshAt(shared).toEpochMilli(), fetch)
-			.map((issued) -> cache(state, credentials, issued))
+			.map((issued) -> cache(state, credentials, issued, startedMillis))
 			.subscribe((token) -> {
 				state.succeeded(token);
 				state.inFlight.compareAndSet(future, null);
@@ -250,7 +264,8 @@ public final class TokenCache {
 			});
 	}
 
-	private CachedToken cache(RegistrationState state, ClientCredentials credentials, IssuedToken issued) {
+	private CachedToken cache(RegistrationState state, ClientCredentials credentials, IssuedToken issued,
+			long startedMillis) {
 		Instant expiresAt = issued.receivedAt().plus(issued.lifetime());
 		OAuth2AccessToken accessToken = new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, issued.value(),
 				issued.receivedAt(), expiresAt, issued.scopes());
@@ -262,6 +277,10 @@ public final class TokenCache {
 		}
 		this.tokens.put(state.registration.id(), token);
 		state.current.set(token);
+		// Caffeine's only put statistic is a load (Micrometer's cache.puts): each token cached is
+		// one. Failed requests are not recorded as loads, or puts would count tokens never cached;
+		// tokenkeeper.token.requests reports them.
+		this.stats.recordLoadSuccess(TimeUnit.MILLISECONDS.toNanos(Math.max(0, this.clock.millis() - startedMillis)));
 		return token;
 	}
 

@@ -3,9 +3,13 @@ package dev.tokenkeeper.observation;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -16,9 +20,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -67,7 +72,7 @@ class TokenKeeperMetricsTests {
 
 	private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
 
-	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+	private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
 	private final TestObservationRegistry observations = TestObservationRegistry.create();
 
@@ -175,6 +180,8 @@ class TokenKeeperMetricsTests {
 				.activeTasks()).isZero();
 			assertThat(ttlSeconds()).isEqualTo(300.0);
 			assertThat(caffeineGets()).containsOnly(entry("hit", 100.0), entry("miss", 4.0));
+			assertThat(this.meters.get("cache.puts").tag("cache", "tokenkeeper").functionCounter().count())
+				.isEqualTo(4.0);
 
 			assertThat(this.observations).hasNumberOfObservationsWithNameEqualTo("tokenkeeper.token.requests", 5)
 				.forAllObservationsWithNameEqualTo("tokenkeeper.token.requests",
@@ -187,6 +194,47 @@ class TokenKeeperMetricsTests {
 					.toList()).containsExactly("success:200:-", "server_error:503:TokenEndpointException",
 							"success:200:-", "success:200:-", "success:200:-"));
 		});
+	}
+
+	@Test
+	void concurrentFirstCallsWhenScrapedThenCacheStatisticsTellTheSameStoryAsLookups() {
+		this.server.resetAll();
+		this.server.stubFor(post(TOKEN_PATH).willReturn(aResponse().withFixedDelay(500)
+			.withHeader("Content-Type", "application/json")
+			.withBody(tokenBody("token-1"))));
+		apiAccepts("token-1");
+		this.contextRunner.run((context) -> {
+			WebClient webClient = context.getBean(WebClient.Builder.class).build();
+			assertThat(Flux.range(0, 50).flatMap((i) -> call(webClient), 50).collectList()
+				.block(Duration.ofSeconds(30))).hasSize(50).containsOnly("ok");
+			this.server.verify(1, postRequestedFor(urlPathEqualTo(TOKEN_PATH)));
+			String scrape = this.meters.scrape();
+			double misses = scraped(scrape, "tokenkeeper_token_lookups_total", "result=\"miss\"");
+			double waits = scraped(scrape, "tokenkeeper_token_lookups_total", "result=\"wait\"");
+			double hits = scraped(scrape, "tokenkeeper_token_lookups_total", "result=\"hit\"");
+			assertThat(misses).isEqualTo(1.0);
+			assertThat(misses + waits + hits).isEqualTo(50.0);
+			// a waiter is not a miss, and the one token cached is the one put
+			assertThat(scraped(scrape, "cache_gets_total", "cache=\"tokenkeeper\"", "result=\"miss\""))
+				.isEqualTo(misses);
+			assertThat(scraped(scrape, "cache_gets_total", "cache=\"tokenkeeper\"", "result=\"hit\""))
+				.isEqualTo(hits + waits);
+			assertThat(scraped(scrape, "cache_puts_total", "cache=\"tokenkeeper\"")).isEqualTo(1.0);
+		});
+	}
+
+	/** The value of the one sample of {@code name} whose labels contain every one of {@code labels}. */
+	private static double scraped(String scrape, String name, String... labels) {
+		Matcher samples = Pattern.compile("(?m)^" + name + "\\{([^}]*)\\} (\\S+)$").matcher(scrape);
+		List<Double> values = new ArrayList<>();
+		while (samples.find()) {
+			String found = samples.group(1);
+			if (Arrays.stream(labels).allMatch(found::contains)) {
+				values.add(Double.parseDouble(samples.group(2)));
+			}
+		}
+		assertThat(values).as(name + " " + String.join(",", labels) + " in\n" + scrape).hasSize(1);
+		return values.get(0);
 	}
 
 	private Mono<String> call(WebClient webClient) {

@@ -10,12 +10,11 @@ import java.util.stream.Stream;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import io.lettuce.core.ScanArgs;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -48,7 +47,8 @@ class FleetModeTests {
 
 	private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
 
-	private static RedisServer redis;
+	@RegisterExtension
+	static final RedisServer redis = RedisServer.perClass();
 
 	private final WireMockServer server = new WireMockServer(
 			WireMockConfiguration.options().dynamicPort().containerThreads(300).jettyAcceptors(4));
@@ -56,18 +56,6 @@ class FleetModeTests {
 	private final String encryptionKey = EncryptionKeys.random();
 
 	private final List<FleetInstance> instances = new ArrayList<>();
-
-	@BeforeAll
-	static void startRedis() {
-		redis = RedisServer.start();
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		if (redis != null) {
-			redis.close();
-		}
-	}
 
 	@BeforeEach
 	void setUp() {

@@ -4,9 +4,12 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.Banner;
 import org.springframework.boot.SpringApplication;
@@ -137,6 +140,25 @@ class TokenKeeperConfigurationFailureTests {
 		Throwable failure = run(betterpt("--tokenkeeper.clients.betterpt.additional-parameters.client_id=other"));
 		assertInvalid(failure, output, "tokenkeeper.clients.betterpt.additional-parameters.client_id",
 				"repeats a field TokenKeeper sends itself");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "grant_type", "client_secret", "audience", "scope" })
+	void runWhenAdditionalParametersRepeatAFieldTokenKeeperSendsThenFailureNamesThePropertyNotTheValue(String field,
+			CapturedOutput output) {
+		// The value is the secret: a report that quoted it would print it.
+		Throwable failure = run(betterpt("--tokenkeeper.clients.betterpt.additional-parameters[" + field + "]=" + SECRET));
+		assertInvalid(failure, output, "tokenkeeper.clients.betterpt.additional-parameters." + field,
+				"repeats a field TokenKeeper sends itself");
+	}
+
+	@Test
+	void runWhenTokenUriIsMissingThenFailureNamesTheProperty(CapturedOutput output) {
+		String[] withoutTokenUri = Stream.of(betterpt())
+			.filter((arg) -> !arg.startsWith("--tokenkeeper.clients.betterpt.token-uri="))
+			.toArray(String[]::new);
+		Throwable failure = run(withoutTokenUri);
+		assertInvalid(failure, output, "tokenkeeper.clients.betterpt.token-uri", "must be set");
 	}
 
 	@Test

@@ -10,12 +10,15 @@ import java.util.stream.Stream;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import io.lettuce.core.ScanArgs;
-import org.junit.jupiter.api.AfterAll;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -48,7 +51,8 @@ class FleetModeTests {
 
 	private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
 
-	private static RedisServer redis;
+	@RegisterExtension
+	static final RedisServer redis = RedisServer.perClass();
 
 	private final WireMockServer server = new WireMockServer(
 			WireMockConfiguration.options().dynamicPort().containerThreads(300).jettyAcceptors(4));
@@ -56,18 +60,6 @@ class FleetModeTests {
 	private final String encryptionKey = EncryptionKeys.random();
 
 	private final List<FleetInstance> instances = new ArrayList<>();
-
-	@BeforeAll
-	static void startRedis() {
-		redis = RedisServer.start();
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		if (redis != null) {
-			redis.close();
-		}
-	}
 
 	@BeforeEach
 	void setUp() {
@@ -141,6 +133,61 @@ class FleetModeTests {
 		assertThat(call(fleet, 50)).hasSize(150).containsOnly("ok");
 		assertThat(tokenRequests()).isEqualTo(1 + 3 + 1);
 		assertThat(apiCallsWith("fleet-token-3")).isEqualTo(150);
+	}
+
+	@Test
+	void instancesWhenOnlyTheirTokenUriDiffersThenTheyNeverShareATokenInRedis() {
+		String otherTokenUriValue = this.server.baseUrl() + "/other/oauth2/token";
+		tokenEndpointIssues("fleet-token-1");
+		this.server.stubFor(post("/other/oauth2/token").willReturn(aResponse().withHeader("Content-Type", "application/json")
+			.withBody("{\"access_token\":\"fleet-token-2\",\"token_type\":\"Bearer\",\"expires_in\":300}")));
+		FleetInstance first = instance();
+		FleetInstance sameTokenUri = instance();
+		FleetInstance otherTokenUri = instanceWithTokenUri(otherTokenUriValue);
+
+		assertThat(call(List.of(first), 10)).containsOnly("ok");
+		// Sharing works between these instances: the same token URI takes the shared token ...
+		assertThat(call(List.of(sameTokenUri), 10)).containsOnly("ok");
+		assertThat(tokenRequests()).isEqualTo(1);
+		// ... another token URI is another key: its own request, its own token.
+		assertThat(call(List.of(otherTokenUri), 10)).containsOnly("ok");
+		this.server.verify(1, postRequestedFor(urlPathEqualTo("/oauth2/token")));
+		this.server.verify(1, postRequestedFor(urlPathEqualTo("/other/oauth2/token")));
+		assertThat(apiCallsWith("fleet-token-1")).isEqualTo(20);
+		assertThat(apiCallsWith("fleet-token-2")).isEqualTo(10);
+		assertThat(otherTokenUri.storeResults("shared")).isZero();
+		assertThat(redis.commands().scan(ScanArgs.Builder.matches("tokenkeeper:token:*")).getKeys()).hasSize(2);
+	}
+
+	@Test
+	void redisPausedWhenInstancesNeedATokenThenEachFetchesItsOwnWithinTheCommandTimeout() {
+		Duration commandTimeout = Duration.ofMillis(500);
+		// Long enough that the calls below end before it does, on a busy machine too.
+		Duration pause = Duration.ofSeconds(5);
+		List<FleetInstance> fleet = Stream.of(1, 2, 3)
+			.map((i) -> instance(this.encryptionKey, "tokenkeeper.store.redis.command-timeout=" + commandTimeout.toMillis()
+					+ "ms"))
+			.toList();
+		tokenEndpointIssues("fleet-token-1");
+		// Connections open and HTTP clients warm, so that what is measured is Redis's share.
+		this.server.stubFor(get(urlPathEqualTo("/warm-up")).willReturn(aResponse().withBody("warm")));
+		assertThat(fleet).allSatisfy((instance) -> {
+			assertThat(instance.redisAnswers()).isTrue();
+			assertThat(instance.webClient().get().uri(this.server.baseUrl() + "/warm-up").retrieve()
+				.bodyToMono(String.class).block(TIMEOUT)).isEqualTo("warm");
+		});
+		// Slow, not down: connections stay open and every command waits until the pause ends.
+		assertThat(redis.commands().dispatch(CommandType.CLIENT, new StatusOutput<>(StringCodec.UTF8),
+				new CommandArgs<>(StringCodec.UTF8).add("PAUSE").add(pause.toMillis()).add("ALL")))
+			.isEqualTo("OK");
+		long started = System.nanoTime();
+		assertThat(call(fleet, 20)).hasSize(60).containsOnly("ok");
+		Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+		// Each instance gave up on Redis after its command timeout and requested its own token
+		// once; none waited for the pause to end.
+		assertThat(tokenRequests()).isEqualTo(3);
+		assertThat(fleet).allSatisfy((instance) -> assertThat(instance.storeResults("fallback")).isEqualTo(1));
+		assertThat(elapsed).isLessThan(pause);
 	}
 
 	@Test
@@ -220,6 +267,17 @@ class FleetModeTests {
 
 	private FleetInstance instance() {
 		return instance(this.encryptionKey);
+	}
+
+	/** An instance whose registration differs from the others' in its token URI alone. */
+	private FleetInstance instanceWithTokenUri(String tokenUri) {
+		List<String> properties = properties(this.encryptionKey).stream()
+			.map((property) -> property.startsWith("tokenkeeper.clients.partner.token-uri=")
+					? "tokenkeeper.clients.partner.token-uri=" + tokenUri : property)
+			.toList();
+		FleetInstance instance = FleetInstance.start(START, properties);
+		this.instances.add(instance);
+		return instance;
 	}
 
 	private FleetInstance instance(String encryptionKey, String... extra) {

@@ -15,11 +15,10 @@ import java.util.function.Predicate;
 
 import io.lettuce.core.ScanArgs;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
@@ -49,7 +48,8 @@ class RedisSharedTokenStoreTests {
 
 	private static final Predicate<IssuedToken> ANY = (token) -> true;
 
-	private static RedisServer redis;
+	@RegisterExtension
+	static final RedisServer redis = RedisServer.perClass();
 
 	private final String key = EncryptionKeys.random();
 
@@ -60,18 +60,6 @@ class RedisSharedTokenStoreTests {
 	private final List<LettuceConnectionFactory> connections = new ArrayList<>();
 
 	private final List<RedisSharedTokenStore> stores = new ArrayList<>();
-
-	@BeforeAll
-	static void startRedis() {
-		redis = RedisServer.start();
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		if (redis != null) {
-			redis.close();
-		}
-	}
 
 	@BeforeEach
 	void flush() {

@@ -1,103 +1,147 @@
 package dev.tokenkeeper.test;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+import java.util.Locale;
 
+import dev.tokenkeeper.test.RedisExecutable.RedisUnavailableException;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.utility.DockerImageName;
 
 /**
- * A real Redis for tests: from Testcontainers when a Docker engine is available, else a
- * {@code redis-server} process started on a free port (retrying when another process takes
- * the port first) and stopped by its PID. Without either, tests are skipped, except under
- * {@code CI=true}, where they fail: CI must exercise fleet mode.
+ * A real Redis for a test class, registered as an extension:
+ * <pre class="code">
+ * &#64;RegisterExtension
+ * static final RedisServer redis = RedisServer.perClass();
+ * </pre>
+ * Where it comes from, in this order: the {@code redis-server} binary that the
+ * {@code com.github.codemonstur:embedded-redis} test dependency ships for this OS and
+ * architecture, so a fresh machine needs nothing installed; else Testcontainers when a Docker
+ * engine is available; else a {@code redis-server} on the {@code PATH}. The system property
+ * {@value #SOURCE_PROPERTY} ({@code artifact}, {@code docker} or {@code system}) forces one.
+ * Each run logs (INFO) which one it uses.
+ * <p>
+ * Without any, every test of the class is skipped with the reason (Surefire counts and lists
+ * each one as skipped), except under {@code CI=true}, where the class fails: CI must exercise fleet mode.
  * <p>
  * {@link #stop()} makes Redis unreachable and {@link #restart()} brings it back on the same
- * port, for tests of how TokenKeeper degrades.
+ * port, for tests of how TokenKeeper degrades. Tests that need several servers (replicas, a
+ * cluster, sentinels) start them from {@link RedisExecutable#find()} instead.
+ *
+ * @author TokenKeeper
  */
-public final class RedisServer implements AutoCloseable {
+public final class RedisServer implements BeforeAllCallback, ExecutionCondition, AfterAllCallback, AutoCloseable {
 
-	private static final Duration READY_TIMEOUT = Duration.ofSeconds(20);
+	/** The system property that forces where Redis comes from. */
+	public static final String SOURCE_PROPERTY = "tokenkeeper.test.redis";
 
-	private final Backend backend;
+	private static final Log logger = LogFactory.getLog(RedisServer.class);
+
+	private Backend backend;
+
+	private String unavailable;
 
 	private RedisClient client;
 
 	private StatefulRedisConnection<String, String> connection;
 
-	private RedisServer(Backend backend) {
-		this.backend = backend;
+	private RedisServer() {
 	}
 
 	/**
-	 * Start a Redis, or skip the test when none can be had (fail under {@code CI=true}).
+	 * A Redis started before the class's first test and closed after its last, to register
+	 * with {@code @RegisterExtension} on a static field.
+	 * @return the extension
+	 */
+	public static RedisServer perClass() {
+		return new RedisServer();
+	}
+
+	/**
+	 * Start a Redis now, or skip the calling test when none can be had (fail under
+	 * {@code CI=true}). Prefer {@link #perClass()}: an abort in {@code @BeforeAll} skips the
+	 * class without Surefire counting its tests.
 	 * @return the running server
 	 */
 	public static RedisServer start() {
-		if (dockerAvailable()) {
-			return new RedisServer(new Container());
-		}
-		Optional<Path> executable = redisServerExecutable();
-		if (executable.isPresent()) {
-			return new RedisServer(new LocalProcess(executable.get()));
-		}
-		String reason = "No Redis for fleet-mode tests: neither a Docker engine nor a redis-server executable "
-				+ "(apt-get install redis-server) was found";
-		if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-			Assertions.fail(reason);
-		}
-		Assumptions.abort(reason);
-		throw new IllegalStateException(reason);
+		RedisServer server = new RedisServer();
+		server.beforeAll(null);
+		server.backend();
+		return server;
 	}
 
-	private static boolean dockerAvailable() {
-		// Ask Testcontainers only when a Docker engine may exist: its probe is slow and noisy.
-		if (System.getenv("DOCKER_HOST") == null && !Files.exists(Path.of("/var/run/docker.sock"))
-				&& !Files.exists(Path.of(System.getProperty("user.home"), ".testcontainers.properties"))) {
-			return false;
-		}
+	@Override
+	public synchronized void beforeAll(ExtensionContext context) {
 		try {
-			return DockerClientFactory.instance().isDockerAvailable();
+			this.backend = startBackend();
 		}
-		catch (RuntimeException | LinkageError ex) {
-			return false;
+		catch (RedisUnavailableException ex) {
+			String reason = "No Redis for fleet-mode tests: " + ex.getMessage();
+			if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+				Assertions.fail(reason + " (CI=true: fleet mode must be tested)");
+			}
+			logger.warn(reason + "; the tests that need it are skipped");
+			this.unavailable = reason;
 		}
 	}
 
-	private static Optional<Path> redisServerExecutable() {
-		String path = System.getenv("PATH");
-		Stream<Path> candidates = Stream.concat(
-				(path != null) ? Stream.of(path.split(java.io.File.pathSeparator)).map(Path::of) : Stream.empty(),
-				Stream.of(Path.of("/usr/bin"), Path.of("/usr/local/bin"), Path.of("/usr/sbin")));
-		return candidates.map((dir) -> dir.resolve("redis-server")).filter(Files::isExecutable).findFirst();
+	@Override
+	public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+		// Decided per test, after beforeAll: Surefire then counts each test as skipped, with
+		// the reason, and no other extension's callbacks run for it.
+		if (context.getTestMethod().isPresent() && this.unavailable != null) {
+			return ConditionEvaluationResult.disabled(this.unavailable);
+		}
+		return ConditionEvaluationResult.enabled("Redis for fleet-mode tests");
+	}
+
+	@Override
+	public void afterAll(ExtensionContext context) {
+		close();
+	}
+
+	private static Backend startBackend() {
+		String forced = System.getProperty(SOURCE_PROPERTY, "").trim().toLowerCase(Locale.ROOT);
+		List<Source> sources = forced.isEmpty() ? List.of(Source.values()) : List.of(Source.named(forced));
+		List<String> reasons = new ArrayList<>();
+		for (Source source : sources) {
+			try {
+				Backend backend = source.start();
+				logger.info("Redis for fleet-mode tests: " + backend + " on " + backend.host() + ":" + backend.port()
+						+ (forced.isEmpty() ? "" : " (-D" + SOURCE_PROPERTY + "=" + forced + ")"));
+				return backend;
+			}
+			catch (RedisUnavailableException ex) {
+				logger.info("Redis for fleet-mode tests: not from " + source.label + ": " + ex.getMessage());
+				reasons.add(source.label + ": " + ex.getMessage());
+			}
+		}
+		throw new RedisUnavailableException(String.join("; ", reasons));
 	}
 
 	public String host() {
-		return this.backend.host();
+		return backend().host();
 	}
 
 	public int port() {
-		return this.backend.port();
+		return backend().port();
 	}
 
 	/**
@@ -123,18 +167,28 @@ public final class RedisServer implements AutoCloseable {
 	/** Make Redis unreachable: the process is stopped, the container paused. */
 	public synchronized void stop() {
 		closeClient();
-		this.backend.stop();
+		backend().stop();
 	}
 
 	/** Bring Redis back on the same port. */
 	public synchronized void restart() {
-		this.backend.restart();
+		backend().restart();
 	}
 
 	@Override
 	public synchronized void close() {
 		closeClient();
-		this.backend.close();
+		if (this.backend != null) {
+			this.backend.close();
+			this.backend = null;
+		}
+	}
+
+	private Backend backend() {
+		Assumptions.assumeTrue(this.unavailable == null, () -> this.unavailable);
+		Assertions.assertNotNull(this.backend, "Redis is not started: register RedisServer.perClass() with "
+				+ "@RegisterExtension on a static field");
+		return this.backend;
 	}
 
 	private void closeClient() {
@@ -144,6 +198,50 @@ public final class RedisServer implements AutoCloseable {
 			this.connection = null;
 			this.client = null;
 		}
+	}
+
+	/** Where a Redis comes from, in the order they are tried. */
+	private enum Source {
+
+		ARTIFACT("artifact") {
+			@Override
+			Backend start() {
+				return new LocalProcess(RedisExecutable.artifact());
+			}
+		},
+
+		DOCKER("docker") {
+			@Override
+			Backend start() {
+				return new Container();
+			}
+		},
+
+		SYSTEM("system") {
+			@Override
+			Backend start() {
+				return new LocalProcess(RedisExecutable.system());
+			}
+		};
+
+		private final String label;
+
+		Source(String label) {
+			this.label = label;
+		}
+
+		abstract Backend start();
+
+		static Source named(String label) {
+			for (Source source : values()) {
+				if (source.label.equals(label)) {
+					return source;
+				}
+			}
+			throw new IllegalArgumentException(
+					"-D" + SOURCE_PROPERTY + "=" + label + " is not one of artifact, docker, system");
+		}
+
 	}
 
 	private interface Backend extends AutoCloseable {
@@ -168,7 +266,29 @@ public final class RedisServer implements AutoCloseable {
 			.withExposedPorts(6379);
 
 		Container() {
-			this.container.start();
+			if (!dockerAvailable()) {
+				throw new RedisUnavailableException("no Docker engine");
+			}
+			try {
+				this.container.start();
+			}
+			catch (RuntimeException ex) {
+				throw new RedisUnavailableException("the redis:7-alpine container did not start: " + ex.getMessage());
+			}
+		}
+
+		private static boolean dockerAvailable() {
+			// Ask Testcontainers only when a Docker engine may exist: its probe is slow and noisy.
+			if (System.getenv("DOCKER_HOST") == null && !Files.exists(Path.of("/var/run/docker.sock"))
+					&& !Files.exists(Path.of(System.getProperty("user.home"), ".testcontainers.properties"))) {
+				return false;
+			}
+			try {
+				return DockerClientFactory.instance().isDockerAvailable();
+			}
+			catch (RuntimeException | LinkageError ex) {
+				return false;
+			}
 		}
 
 		@Override
@@ -196,173 +316,53 @@ public final class RedisServer implements AutoCloseable {
 			this.container.stop();
 		}
 
+		@Override
+		public String toString() {
+			return "Testcontainers' redis:7-alpine";
+		}
+
 	}
 
 	/** A {@code redis-server} child process on a free loopback port. */
 	private static final class LocalProcess implements Backend {
 
-		private static final int START_ATTEMPTS = 10;
+		private final RedisExecutable executable;
 
-		private final Path executable;
+		private final RedisProcess process;
 
-		private final Path directory;
-
-		private int port;
-
-		private long pid = -1;
-
-		LocalProcess(Path executable) {
+		LocalProcess(RedisExecutable executable) {
 			this.executable = executable;
-			try {
-				this.directory = Files.createTempDirectory("tokenkeeper-redis");
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException(ex);
-			}
-			// Never leave a redis-server behind, even when the test JVM ends abruptly.
-			Runtime.getRuntime().addShutdownHook(new Thread(this::close));
-			for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-				// Another process may take the free port before redis-server binds it: retry.
-				if (startOn(freePort())) {
-					return;
-				}
-			}
-			throw new IllegalStateException("redis-server did not start after " + START_ATTEMPTS + " attempts; see "
-					+ this.directory);
-		}
-
-		private static int freePort() {
-			try (ServerSocket socket = new ServerSocket()) {
-				socket.setReuseAddress(true);
-				socket.bind(new InetSocketAddress("127.0.0.1", 0));
-				return socket.getLocalPort();
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException(ex);
-			}
-		}
-
-		private boolean startOn(int candidate) {
-			Path log = this.directory.resolve("redis-" + candidate + ".log");
-			Process process;
-			try {
-				process = new ProcessBuilder(this.executable.toString(), "--port", String.valueOf(candidate), "--bind",
-						"127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", "--protected-mode", "no",
-						"--dir", this.directory.toString())
-					.redirectErrorStream(true)
-					.redirectOutput(log.toFile())
-					.start();
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException(ex);
-			}
-			if (awaitReady(process, candidate)) {
-				this.port = candidate;
-				this.pid = process.pid();
-				return true;
-			}
-			kill(process.pid());
-			return false;
-		}
-
-		private static boolean awaitReady(Process process, int port) {
-			long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-			while (System.nanoTime() < deadline) {
-				if (!process.isAlive()) {
-					return false;
-				}
-				if (ping(port)) {
-					// Answered by our process, not by whoever won a bind race.
-					return process.isAlive();
-				}
-				try {
-					Thread.sleep(20);
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-					return false;
-				}
-			}
-			return false;
-		}
-
-		private static boolean ping(int port) {
-			try (Socket socket = new Socket()) {
-				socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
-				socket.setSoTimeout(500);
-				OutputStream out = socket.getOutputStream();
-				out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
-				out.flush();
-				InputStream in = socket.getInputStream();
-				byte[] reply = new byte[7];
-				int read = in.readNBytes(reply, 0, 7);
-				return read == 7 && new String(reply, StandardCharsets.US_ASCII).equals("+PONG\r\n");
-			}
-			catch (IOException ex) {
-				return false;
-			}
-		}
-
-		private static void pause() {
-			try {
-				Thread.sleep(200);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-		}
-
-		private static void kill(long pid) {
-			ProcessHandle.of(pid).ifPresent((handle) -> {
-				handle.destroy();
-				try {
-					handle.onExit().get(10, TimeUnit.SECONDS);
-				}
-				catch (Exception ex) {
-					handle.destroyForcibly();
-				}
-			});
+			this.process = executable.start();
 		}
 
 		@Override
 		public String host() {
-			return "127.0.0.1";
+			return this.process.host();
 		}
 
 		@Override
 		public int port() {
-			return this.port;
+			return this.process.port();
 		}
 
 		@Override
-		public synchronized void stop() {
-			kill(this.pid);
-			this.pid = -1;
+		public void stop() {
+			this.process.stop();
 		}
 
 		@Override
-		public synchronized void restart() {
-			for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-				if (startOn(this.port)) {
-					return;
-				}
-				pause();
-			}
-			throw new IllegalStateException("redis-server did not restart on port " + this.port);
+		public void restart() {
+			this.process.restart();
 		}
 
 		@Override
-		public synchronized void close() {
-			if (this.pid != -1) {
-				kill(this.pid);
-				this.pid = -1;
-			}
-			try (Stream<Path> files = Files.walk(this.directory)) {
-				files.sorted(java.util.Comparator.reverseOrder()).forEach((file) -> file.toFile().delete());
-			}
-			catch (IOException ex) {
-				// A leftover temporary directory is harmless.
-			}
+		public void close() {
+			this.process.close();
+		}
+
+		@Override
+		public String toString() {
+			return this.executable.toString();
 		}
 
 	}

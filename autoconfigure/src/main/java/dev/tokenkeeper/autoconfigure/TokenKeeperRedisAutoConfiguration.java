@@ -71,7 +71,8 @@ public final class TokenKeeperRedisAutoConfiguration {
 		}
 		if (!encryption.isEncrypted()) {
 			logger.warn("TokenKeeper stores tokens in Redis unencrypted (tokenkeeper.store.redis.allow-plaintext=true):"
-					+ " anyone who can read Redis can use them");
+					+ " anyone who can read Redis can use them, and anyone who can write to it can inject tokens"
+					+ " that this application then sends to its APIs");
 		}
 		return new RedisSharedTokenStore(connectionFactory, encryption, clock.getIfAvailable(Clock::systemUTC),
 				redis.getCommandTimeout(), redis.getLockTimeout(), redis.getPollInterval(),

@@ -50,7 +50,7 @@ public final class BaseUrl {
 	 * @param url the URL, e.g. {@code https://api.x.com/v0/}
 	 * @return the base URL
 	 * @throws IllegalArgumentException when it is not an absolute http, https or lb URL without
-	 * user-info, query or fragment
+	 * user-info, query or fragment, or its path is one servers may read differently
 	 */
 	public static BaseUrl parse(String registrationId, String url) {
 		URI uri;
@@ -72,6 +72,13 @@ public final class BaseUrl {
 			throw new IllegalArgumentException("must not have user-info, a query or a fragment");
 		}
 		String path = stripTrailingSlashes((uri.getRawPath() != null) ? uri.getRawPath() : "");
+		String refusal = refusal(path);
+		if (refusal != null) {
+			throw new IllegalArgumentException("must have a plain path, but " + refusal);
+		}
+		if (!normalize(path).equals(path)) {
+			throw new IllegalArgumentException("must have a path without '.' or '..' segments");
+		}
 		BaseUrl base = new BaseUrl(registrationId, scheme, host, port(uri, scheme), path, null);
 		return new BaseUrl(registrationId, scheme, host, base.port, path, base.canonical());
 	}
@@ -83,7 +90,8 @@ public final class BaseUrl {
 	 */
 	public boolean matches(URI url) {
 		Target target = target(url);
-		return target != null && this.origin.equals(target.origin()) && covers(target.path());
+		return target != null && target.refusal() == null && this.origin.equals(target.origin())
+				&& covers(target.path());
 	}
 
 	/**
@@ -101,8 +109,8 @@ public final class BaseUrl {
 	 * A request URL as base URLs are compared with it: normalised once, however many base URLs
 	 * it is checked against.
 	 * @param url an absolute request URL
-	 * @return its origin and path, or {@code null} when no base URL can match it (user-info,
-	 * another scheme, no host)
+	 * @return its origin and path (or why its path cannot be judged), or {@code null} when no
+	 * base URL can match it (user-info, another scheme, no host)
 	 */
 	static @Nullable Target target(URI url) {
 		if (url.getRawUserInfo() != null) {
@@ -113,27 +121,97 @@ public final class BaseUrl {
 		if (scheme == null || host == null) {
 			return null;
 		}
-		return new Target(origin(scheme, host, port(url, scheme)), requestPath(url));
+		String origin = origin(scheme, host, port(url, scheme));
+		String path = url.getRawPath();
+		if (path == null || path.isEmpty()) {
+			return new Target(origin, "", null);
+		}
+		String refusal = refusal(path);
+		return (refusal != null) ? new Target(origin, "", refusal) : new Target(origin, normalize(path), null);
+	}
+
+	/**
+	 * Why servers may read this raw path as another one, or {@code null}. Servers that merge
+	 * slashes, strip {@code ;} path parameters (including from {@code ..;}) or decode
+	 * {@code %2F} and {@code \} serve such paths from a place other than their text says, so
+	 * no base URL is judged to cover them. One pass, no allocation: this is on every request.
+	 */
+	static @Nullable String refusal(String rawPath) {
+		int length = rawPath.length();
+		for (int i = 0; i < length; i++) {
+			char c = rawPath.charAt(i);
+			if (c == '/' && i + 1 < length && rawPath.charAt(i + 1) == '/') {
+				return "it has an empty segment ('//')";
+			}
+			if (c == ';') {
+				return "a segment has a ';' parameter";
+			}
+			if (c == '\\') {
+				return "it has a '\\'";
+			}
+			if (c == '%' && i + 2 < length) {
+				char high = rawPath.charAt(i + 1);
+				char low = Character.toLowerCase(rawPath.charAt(i + 2));
+				if ((high == '2' && low == 'f') || (high == '5' && low == 'c')) {
+					return "it has an encoded '/' or '\\' (%2F, %5C)";
+				}
+				if (high == '3' && low == 'b') {
+					return "it has an encoded ';' (%3B)";
+				}
+				if (high == '0' && low == '0') {
+					return "it has an encoded NUL (%00)";
+				}
+			}
+		}
+		return null;
 	}
 
 	private static String origin(String scheme, String host, int port) {
 		return scheme + "://" + host + ":" + port;
 	}
 
-	private static String requestPath(URI url) {
-		String path = url.getRawPath();
-		if (path == null || path.isEmpty()) {
-			return "";
-		}
-		if (path.contains("%2e") || path.contains("%2E")) {
-			// RFC 3986 6.2.2.2: "%2e" is ".", so "/v0/%2e%2e/admin" is "/v0/../admin" to a server
+	/** A raw path without dot segments, {@code %2e} read as {@code .} (RFC 3986 6.2.2.2). */
+	private static String normalize(String path) {
+		if (path.indexOf('%') >= 0 && (path.contains("%2e") || path.contains("%2E"))) {
 			path = path.replace("%2e", ".").replace("%2E", ".");
 		}
-		if (path.contains("/.")) {
-			// "/v0/../admin" must not pass for "/v0"
-			path = URI.create(path).normalize().getRawPath();
+		if (!path.contains("/.")) {
+			return path;
 		}
-		return path;
+		return removeDotSegments(path);
+	}
+
+	/**
+	 * RFC 3986 section 5.2.4 on an absolute path alone: never through {@link URI}, which would
+	 * read a leading {@code //b} as an authority.
+	 */
+	static String removeDotSegments(String path) {
+		StringBuilder output = new StringBuilder(path.length());
+		int i = 0;
+		int length = path.length();
+		while (i < length) {
+			int next = path.indexOf('/', i + 1);
+			int end = (next < 0) ? length : next;
+			// the segment with its leading '/', e.g. "/a", "/.", "/.."
+			String segment = path.substring(i, end);
+			if (segment.equals("/.")) {
+				if (end == length) {
+					output.append('/');
+				}
+			}
+			else if (segment.equals("/..")) {
+				int last = output.lastIndexOf("/");
+				output.setLength(Math.max(last, 0));
+				if (end == length) {
+					output.append('/');
+				}
+			}
+			else {
+				output.append(segment);
+			}
+			i = end;
+		}
+		return output.toString();
 	}
 
 	static @Nullable String scheme(URI uri) {
@@ -222,9 +300,10 @@ public final class BaseUrl {
 	 * A request URL's normalised origin and path.
 	 *
 	 * @param origin as {@link #origin()}
-	 * @param path the raw path, dot segments resolved
+	 * @param path the raw path, dot segments resolved; empty when refused
+	 * @param refusal why no base URL may cover the path, or {@code null}
 	 */
-	record Target(String origin, String path) {
+	record Target(String origin, String path, @Nullable String refusal) {
 
 	}
 

@@ -64,6 +64,12 @@ public final class TokenRouter {
 					+ "', which is not configured (tokenkeeper.clients." + namedRegistrationId + ")");
 		}
 		if (this.baseUrlsByRegistration.containsKey(namedRegistrationId)) {
+			BaseUrl.Target target = BaseUrl.target(url);
+			if (target != null && target.refusal() != null) {
+				throw new TokenRoutingException("The request to " + describe(url) + " names TokenKeeper registration '"
+						+ namedRegistrationId + "', but " + target.refusal()
+						+ ": servers may read such a path as another one, so it gets no token");
+			}
 			if (!namedRegistrationId.equals(matchAny(url, namedRegistrationId))) {
 				throw new TokenRoutingException("The request to " + describe(url) + " names TokenKeeper registration '"
 						+ namedRegistrationId + "', whose base-urls do not cover it (tokenkeeper.clients."
@@ -94,7 +100,7 @@ public final class TokenRouter {
 	 */
 	private @Nullable String match(URI url) {
 		BaseUrl.Target target = BaseUrl.target(url);
-		if (target == null) {
+		if (target == null || target.refusal() != null) {
 			return null;
 		}
 		String origin = target.origin();

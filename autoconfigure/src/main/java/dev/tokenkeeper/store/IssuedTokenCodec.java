@@ -34,6 +34,15 @@ final class IssuedTokenCodec {
 
 	private static final int MAX_SCOPES = 1024;
 
+	/**
+	 * The latest {@code receivedAt} read: far enough for any real clock, near enough that
+	 * adding a lifetime and taking epoch millis cannot overflow.
+	 */
+	private static final long MAX_EPOCH_SECOND = Instant.parse("9999-12-31T23:59:59Z").getEpochSecond();
+
+	/** The longest lifetime read; a token response's own lifetime is capped far below. */
+	private static final Duration MAX_LIFETIME = Duration.ofDays(3650);
+
 	private IssuedTokenCodec() {
 	}
 
@@ -77,10 +86,20 @@ final class IssuedTokenCodec {
 			for (int i = 0; i < scopeCount; i++) {
 				scopes.add(readString(in));
 			}
-			Instant receivedAt = Instant.ofEpochSecond(in.readLong(), in.readInt());
-			Duration lifetime = Duration.ofSeconds(in.readLong(), in.readInt());
+			long receivedSeconds = in.readLong();
+			int receivedNanos = in.readInt();
+			long lifetimeSeconds = in.readLong();
+			int lifetimeNanos = in.readInt();
 			LifetimeSource source = LifetimeSource.valueOf(readString(in));
-			if (in.read() != -1 || value.isEmpty() || lifetime.isNegative() || lifetime.isZero()) {
+			// A plain-text entry is anyone's to write: what cannot be judged safely is no token.
+			if (in.read() != -1 || value.isEmpty() || !isNanos(receivedNanos) || !isNanos(lifetimeNanos)
+					|| receivedSeconds < 0 || receivedSeconds > MAX_EPOCH_SECOND || lifetimeSeconds < 0
+					|| lifetimeSeconds > MAX_LIFETIME.getSeconds()) {
+				return null;
+			}
+			Instant receivedAt = Instant.ofEpochSecond(receivedSeconds, receivedNanos);
+			Duration lifetime = Duration.ofSeconds(lifetimeSeconds, lifetimeNanos);
+			if (lifetime.isZero()) {
 				return null;
 			}
 			return new IssuedToken(value, Collections.unmodifiableSet(scopes), receivedAt, lifetime, source);
@@ -88,6 +107,10 @@ final class IssuedTokenCodec {
 		catch (IOException | RuntimeException ex) {
 			return null;
 		}
+	}
+
+	private static boolean isNanos(int nanos) {
+		return nanos >= 0 && nanos < 1_000_000_000;
 	}
 
 	private static void writeString(DataOutputStream out, String value) throws IOException {

@@ -136,23 +136,35 @@ public final class RedisSharedTokenStore implements SharedTokenStore, Disposable
 		String key = lookup.key.token();
 		return command(this.redis.opsForValue().get(key)).flatMap((stored) -> {
 			IssuedToken token = this.encryption.open(key, stored);
-			if (token == null) {
+			Boolean usable = (token != null) ? isUsable(lookup, token, stored) : null;
+			if (usable == null) {
 				if (logger.isWarnEnabled()) {
-					logger.warn("Discarding the shared token of registration '" + lookup.registrationId
-							+ "': it does not decrypt or authenticate with this instance's encryption key");
+					logger.warn("Discarding the shared token of registration '" + lookup.registrationId + "': "
+							+ (this.encryption.isEncrypted()
+									? "it does not decrypt or authenticate with this instance's encryption key"
+									: "it is malformed or its times cannot be judged"));
 				}
 				return command(this.redis.execute(DELETE_IF_EQUAL, List.of(key), List.of(stored)).next())
 					.then(Mono.empty());
 			}
-			return isUsable(lookup, token, stored) ? Mono.just(token) : Mono.empty();
+			return usable ? Mono.just(token) : Mono.empty();
 		});
 	}
 
-	private boolean isUsable(Lookup lookup, IssuedToken token, String stored) {
-		long expiresAt = token.receivedAt().plus(token.lifetime()).toEpochMilli();
-		String rejectedPrefix = this.rejected.get(lookup.key.token());
-		return this.clock.millis() < expiresAt && lookup.usable.test(token)
-				&& (rejectedPrefix == null || !stored.startsWith(rejectedPrefix));
+	/**
+	 * Whether a shared token serves this lookup, or {@code null} when its times cannot be
+	 * judged at all (an overflowing instant in an entry written by someone else).
+	 */
+	private @Nullable Boolean isUsable(Lookup lookup, IssuedToken token, String stored) {
+		try {
+			long expiresAt = token.receivedAt().plus(token.lifetime()).toEpochMilli();
+			String rejectedPrefix = this.rejected.get(lookup.key.token());
+			return this.clock.millis() < expiresAt && lookup.usable.test(token)
+					&& (rejectedPrefix == null || !stored.startsWith(rejectedPrefix));
+		}
+		catch (ArithmeticException | java.time.DateTimeException ex) {
+			return null;
+		}
 	}
 
 	private Mono<Boolean> lock(Lookup lookup, String owner) {

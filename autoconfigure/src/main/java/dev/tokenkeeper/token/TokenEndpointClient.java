@@ -197,8 +197,9 @@ public final class TokenEndpointClient {
 		String what = (ex instanceof TimeoutException) ? "no response within " + this.responseTimeout
 				: "no response: " + ex.getClass().getSimpleName()
 						+ ((ex.getMessage() != null) ? " (" + TokenResponseReader.redact(ex.getMessage(), credentials) + ")" : "");
+		// the query or user-info of a token URI may hold a credential (an API key, say)
 		return new TokenEndpointException(credentials.registrationId(), TokenRequestOutcome.IO_ERROR, 0, null,
-				what + " from " + credentials.tokenUri(), null, ex);
+				what + " from " + TokenUris.display(credentials.tokenUri()), null, ex);
 	}
 
 	/** One observed attempt, ended once: by its result, its error or a cancel, whichever comes first. */

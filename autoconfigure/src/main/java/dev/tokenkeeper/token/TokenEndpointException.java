@@ -10,7 +10,8 @@ import org.springframework.security.oauth2.core.OAuth2Error;
 /**
  * A token endpoint did not issue a usable token. Names the registration, the HTTP status,
  * and the provider's OAuth2 {@code error}/{@code error_description} or a short redacted
- * excerpt of its body; never a secret, a token or the request body.
+ * excerpt of an error body; never a secret (in any encoding), a token, the token URI's query,
+ * the request body, or any of a success body but its size and content type.
  * <p>
  * A {@link ClientAuthorizationException}, so Spring Security code that handles failed
  * authorizations handles this one too.

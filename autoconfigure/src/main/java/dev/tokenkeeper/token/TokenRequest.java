@@ -140,7 +140,7 @@ final class TokenRequest {
 
 	@Override
 	public String toString() {
-		return "TokenRequest[POST " + this.uri + ", " + this.contentType + ", " + this.body.length + " bytes]";
+		return "TokenRequest[POST " + TokenUris.display(this.uri) + ", " + this.contentType + ", " + this.body.length + " bytes]";
 	}
 
 }

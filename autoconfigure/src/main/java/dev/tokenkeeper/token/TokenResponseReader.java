@@ -44,7 +44,12 @@ final class TokenResponseReader {
 	private static final Pattern TOKEN_LIKE = Pattern
 		.compile("[A-Za-z0-9_-]{16,}\\.[A-Za-z0-9_-]{16,}\\.[A-Za-z0-9_-]*|[A-Za-z0-9_~+/=-]{32,}");
 
+	private static final Pattern MEDIA_TYPE = Pattern.compile("[A-Za-z0-9!#$&^_.+-]{1,64}/[A-Za-z0-9!#$&^_.+-]{1,64}");
+
 	private static final int EXCERPT_LENGTH = 120;
+
+	/** How much of a cleaned-up error body is looked at for the excerpt. */
+	private static final int EXCERPT_SOURCE_LENGTH = 2048;
 
 	/** A provider's own error_description is written for the developer: keep all of a normal one. */
 	private static final int DESCRIPTION_LENGTH = 400;
@@ -78,20 +83,22 @@ final class TokenResponseReader {
 		JsonNode json = parseObject(body);
 		if (status >= 200 && status < 300) {
 			if (json == null) {
+				// A success body may be the token itself (text/plain): never quoted, however short.
 				throw failure(id, TokenRequestOutcome.INVALID_RESPONSE, status, null,
-						"the response is not a JSON object" + excerptSuffix(body, credentials), null);
+						"the response is not a JSON object (" + describeBody(body, header) + ")", null);
 			}
 			return issued(credentials, status, json, receivedAt, defaultLifetime);
 		}
+		Redaction redaction = Redaction.of(credentials);
 		String error = (json != null) ? firstText(json, "error", "errorName") : null;
 		String description = (json != null) ? firstText(json, "error_description", "message") : null;
 		if (description == null && json != null && json.path("content").isObject()) {
 			description = text(json.path("content"), "message");
 		}
-		error = redact(error, credentials);
-		description = redact(description, credentials, DESCRIPTION_LENGTH);
+		error = redact(error, redaction, EXCERPT_LENGTH);
+		description = redact(description, redaction, DESCRIPTION_LENGTH);
 		if (json == null && body.length > 0) {
-			description = excerpt(body, credentials);
+			description = excerpt(body, redaction);
 		}
 		if (status >= 300 && status < 400) {
 			throw failure(id, TokenRequestOutcome.INVALID_RESPONSE, status, error,
@@ -113,10 +120,19 @@ final class TokenResponseReader {
 			throw failure(id, TokenRequestOutcome.INVALID_RESPONSE, status, null,
 					"the response has no access_token", null);
 		}
+		int invalidAt = invalidB64TokenIndex(accessToken);
+		if (invalidAt >= 0) {
+			// It goes into an Authorization header: CR, LF, spaces or quotes would change the request.
+			throw failure(id, TokenRequestOutcome.INVALID_RESPONSE, status, null,
+					"the access_token (" + accessToken.length() + " characters) is not an RFC 6750 b64token: "
+							+ describeInvalid(accessToken.charAt(invalidAt)) + " at index " + invalidAt,
+					null);
+		}
 		String tokenType = text(json, "token_type");
 		if (tokenType != null && !tokenType.equalsIgnoreCase("bearer")) {
 			throw failure(id, TokenRequestOutcome.INVALID_RESPONSE, status, null,
-					"token_type '" + redact(shorten(tokenType), credentials) + "' is not supported, only Bearer",
+					"token_type '" + redact(shorten(tokenType), Redaction.of(credentials), EXCERPT_LENGTH)
+							+ "' is not supported, only Bearer",
 					null);
 		}
 		Set<String> scopes = scopes(text(json, "scope"), credentials.scopes());
@@ -129,6 +145,48 @@ final class TokenResponseReader {
 			return new IssuedToken(accessToken, scopes, receivedAt, fromJwt, LifetimeSource.JWT_EXP);
 		}
 		return new IssuedToken(accessToken, scopes, receivedAt, defaultLifetime, LifetimeSource.DEFAULT);
+	}
+
+	/**
+	 * Where a value leaves RFC 6750's {@code b64token}:
+	 * {@code 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="}.
+	 * @return the index of the first character that does not fit, or {@code -1}
+	 */
+	static int invalidB64TokenIndex(String value) {
+		int length = value.length();
+		int end = length;
+		while (end > 0 && value.charAt(end - 1) == '=') {
+			end--;
+		}
+		if (end == 0) {
+			return 0;
+		}
+		for (int i = 0; i < end; i++) {
+			char c = value.charAt(i);
+			boolean allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'
+					|| c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
+			if (!allowed) {
+				return i;
+			}
+		}
+		return -1;
+	}
+
+	/** What kind of character it is, never the value around it. */
+	private static String describeInvalid(char c) {
+		if (c == '\r' || c == '\n') {
+			return "a line break";
+		}
+		if (Character.isWhitespace(c) || Character.isSpaceChar(c)) {
+			return "whitespace";
+		}
+		if (Character.isISOControl(c)) {
+			return "a control character";
+		}
+		if (c > 0x7e) {
+			return "a non-ASCII character";
+		}
+		return "'" + c + "'";
 	}
 
 	private static Set<String> scopes(@Nullable String granted, List<String> requested) {
@@ -279,37 +337,57 @@ final class TokenResponseReader {
 		return (node != null && node.isString()) ? node.asString() : null;
 	}
 
-	private static String excerptSuffix(byte[] body, ClientCredentials credentials) {
-		return (body.length > 0) ? ": " + excerpt(body, credentials) : " (empty body)";
+	/** A success body that is not a token response: its size and type, never its content. */
+	private static String describeBody(byte[] body, HeaderLookup header) {
+		if (body.length == 0) {
+			return "empty body";
+		}
+		return body.length + " bytes of " + mediaType(header.get("Content-Type"));
 	}
 
-	/** A short excerpt of a non-JSON body, without markup, secrets or anything token-like. */
-	static String excerpt(byte[] body, ClientCredentials credentials) {
-		int length = Math.min(body.length, 2048);
-		String text = new String(body, 0, length, StandardCharsets.UTF_8);
+	private static String mediaType(@Nullable String contentType) {
+		if (contentType == null || contentType.isBlank()) {
+			return "no content type";
+		}
+		int parameters = contentType.indexOf(';');
+		String type = ((parameters >= 0) ? contentType.substring(0, parameters) : contentType).trim();
+		return MEDIA_TYPE.matcher(type).matches() ? type : "an unreadable content type";
+	}
+
+	/**
+	 * A short excerpt of a non-JSON error body, without markup, secrets or anything
+	 * token-like. The secret is redacted in the whole body first, before markup and
+	 * whitespace are removed and before it is cut, and again after.
+	 */
+	static String excerpt(byte[] body, Redaction redaction) {
+		String text = redaction.apply(new String(body, StandardCharsets.UTF_8));
 		text = TAGS.matcher(text).replaceAll(" ");
 		text = text.replaceAll("\\p{Cntrl}", " ");
 		text = WHITESPACE.matcher(text).replaceAll(" ").trim();
-		text = redact(text, credentials);
+		if (text.length() > EXCERPT_SOURCE_LENGTH) {
+			text = text.substring(0, EXCERPT_SOURCE_LENGTH);
+		}
+		text = redact(text, redaction, EXCERPT_LENGTH);
 		if (text.isEmpty()) {
 			return "body of " + body.length + " bytes, not JSON";
 		}
-		return "\"" + shorten(text) + "\"";
+		return "\"" + text + "\"";
 	}
 
+	/**
+	 * Text from a provider or an exception with the secret, the token URI's query and
+	 * anything token-like removed.
+	 */
 	static @Nullable String redact(@Nullable String text, ClientCredentials credentials) {
-		return redact(text, credentials, EXCERPT_LENGTH);
+		return redact(text, Redaction.of(credentials), EXCERPT_LENGTH);
 	}
 
-	private static @Nullable String redact(@Nullable String text, ClientCredentials credentials, int maxLength) {
+	private static @Nullable String redact(@Nullable String text, Redaction redaction, int maxLength) {
 		if (text == null) {
 			return null;
 		}
-		String secret = credentials.clientSecret();
-		if (secret != null && !secret.isEmpty()) {
-			text = text.replace(secret, "[redacted]");
-		}
-		return shorten(TOKEN_LIKE.matcher(text).replaceAll("[redacted]"), maxLength);
+		text = redaction.apply(text);
+		return shorten(TOKEN_LIKE.matcher(text).replaceAll(Redaction.REDACTED), maxLength);
 	}
 
 	private static String shorten(String text) {

@@ -5,12 +5,15 @@ import java.util.Base64;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 
 import dev.tokenkeeper.autoconfigure.InvalidTokenKeeperConfigurationException.Problem;
@@ -26,6 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * How fleet mode is switched on, and when it refuses to start. No Redis is needed: the
  * connection is opened on first use.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class TokenKeeperRedisAutoConfigurationTests {
 
 	private static final String KEY_PROPERTY = "tokenkeeper.store.redis.encryption-key";
@@ -68,12 +72,15 @@ class TokenKeeperRedisAutoConfigurationTests {
 	}
 
 	@Test
-	void storeWhenRedisWithoutKeyButPlaintextAllowedThenStarts() {
+	void storeWhenRedisWithoutKeyButPlaintextAllowedThenStartsAndWarnsThatWritersCanInjectTokens(
+			CapturedOutput output) {
 		this.contextRunner
 			.withPropertyValues("tokenkeeper.store.type=redis", "tokenkeeper.store.redis.allow-plaintext=true")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(context.getBean(RedisSharedTokenStore.class)).asString().contains("plaintext");
+				assertThat(output).contains("anyone who can read Redis can use them")
+					.contains("anyone who can write to it can inject tokens");
 			});
 	}
 

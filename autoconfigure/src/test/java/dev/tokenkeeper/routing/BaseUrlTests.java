@@ -49,7 +49,7 @@ class BaseUrlTests {
 	}
 
 	@ParameterizedTest
-	@CsvSource({ "https://API.X.com:443/v0/, https://api.x.com/v0", "https://api.x.com//v0//, https://api.x.com//v0",
+	@CsvSource({ "https://API.X.com:443/v0/, https://api.x.com/v0", "https://api.x.com/v0//, https://api.x.com/v0",
 			"http://localhost:80/, http://localhost", "http://localhost:8080/v0, http://localhost:8080/v0",
 			"https://api.x.com:8443, https://api.x.com:8443", "https://api.x.com., https://api.x.com" })
 	void toStringWhenConfiguredThenCaseDefaultPortAndTrailingSlashesAreNormalised(String configured,
@@ -99,6 +99,39 @@ class BaseUrlTests {
 	@ValueSource(strings = { "api.x.com/v0", "/v0", "ftp://api.x.com", "https://user@api.x.com",
 			"https://api.x.com/v0?key=1", "https://api.x.com/v0#frag", "https:///v0", "https://api x.com" })
 	void parseWhenNotAnAbsoluteHttpUrlWithoutExtrasThenRejected(String url) {
+		assertThatIllegalArgumentException().isThrownBy(() -> BaseUrl.parse("x", url));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "https://h.x.com//b/./a/x", "https://h.x.com/a/..;/b/x", "https://h.x.com/a/..%2fb/x",
+			"https://h.x.com/a/..%2Fb", "https://h.x.com/a/..%5cb/x", "https://h.x.com/a//x", "https://h.x.com/a/x;v=1" })
+	void matchesWhenPathMayBeReadAsAnotherThenFalseAlthoughItsTextIsUnderTheBase(String url) {
+		assertThat(BaseUrl.parse("a", "https://h.x.com/a").matches(URI.create(url))).isFalse();
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "/a\\b", "/a/..\\b", "/a/%5C", "/a//b", "/a;x", "/a/%2F", "/a/%3B", "/a/%00" })
+	void refusalWhenPathHasATrickThenNamesIt(String path) {
+		assertThat(BaseUrl.refusal(path)).isNotNull();
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "/a", "/a/b/", "/a/%20b", "/a/%2e%2e/b", "/a/file.json", "/", "/a/%25" })
+	void refusalWhenPathIsPlainThenNone(String path) {
+		assertThat(BaseUrl.refusal(path)).isNull();
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "/a/b/c/./../../g, /a/g", "/mid/content=5/../6, /mid/6", "/a/.., /", "/.., /", "/a/./b/., /a/b/",
+			"/a/b/.., /a/", "/a/.../b, /a/.../b", "/a/..b/c, /a/..b/c" })
+	void removeDotSegmentsWhenRfc3986ExamplesThenAsSpecified(String path, String expected) {
+		assertThat(BaseUrl.removeDotSegments(path)).isEqualTo(expected);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "https://h.x.com//a", "https://h.x.com/a;v=1", "https://h.x.com/a%2Fb",
+			"https://h.x.com/a/../b", "https://h.x.com/a/./b", "https://h.x.com/a/%2e%2e/b" })
+	void parseWhenPathMayBeReadAsAnotherThenRejected(String url) {
 		assertThatIllegalArgumentException().isThrownBy(() -> BaseUrl.parse("x", url));
 	}
 

@@ -1,17 +1,24 @@
 package dev.tokenkeeper.store;
 
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 import io.lettuce.core.ScanArgs;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -19,6 +26,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
@@ -35,6 +45,7 @@ import dev.tokenkeeper.token.ProviderProfile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
  * {@link RedisSharedTokenStore} against a real Redis: each store stands for one instance of a
@@ -47,6 +58,8 @@ class RedisSharedTokenStoreTests {
 	private static final ClientCredentials CREDENTIALS = credentials(List.of("rooms:read"));
 
 	private static final Predicate<IssuedToken> ANY = (token) -> true;
+
+	private static final long NOW_SECONDS = Instant.parse("2026-01-01T00:00:00Z").getEpochSecond();
 
 	@RegisterExtension
 	static final RedisServer redis = RedisServer.perClass();
@@ -278,6 +291,69 @@ class RedisSharedTokenStoreTests {
 		assertThat(store().obtain(CREDENTIALS, ANY, fetch(fetches, "token-2")).block(TIMEOUT).value())
 			.isEqualTo("token-2");
 		assertThat(fetches).hasValue(1);
+	}
+
+	/** Plain-text entries as anyone who can write to Redis may leave them. */
+	static Stream<Arguments> unjudgeableEntries() {
+		long near = Instant.MAX.getEpochSecond() - 10;
+		return Stream.of(arguments("receivedAt near Instant.MAX", entry(near, 0, 300, 0, "EXPIRES_IN", false)),
+				arguments("receivedAt far before the epoch", entry(Long.MIN_VALUE / 2, 0, 300, 0, "EXPIRES_IN", false)),
+				arguments("lifetime near Long.MAX_VALUE", entry(NOW_SECONDS, 0, Long.MAX_VALUE, 0, "EXPIRES_IN", false)),
+				arguments("negative lifetime", entry(NOW_SECONDS, 0, -300, 0, "EXPIRES_IN", false)),
+				arguments("negative nanos", entry(NOW_SECONDS, -1, 300, 0, "EXPIRES_IN", false)),
+				arguments("nanos of more than a second", entry(NOW_SECONDS, 0, 300, Integer.MAX_VALUE, "EXPIRES_IN", false)),
+				arguments("unknown lifetime source", entry(NOW_SECONDS, 0, 300, 0, "FOREVER", false)),
+				arguments("missing fields", entry(NOW_SECONDS, 0, 300, 0, "EXPIRES_IN", true)));
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("unjudgeableEntries")
+	void obtainWhenPlaintextEntryCannotBeJudgedThenDiscardsItAndFetchesOnce(String what, byte[] payload) {
+		String key = tokenKey(CREDENTIALS);
+		redis.commands()
+			.set(key, TokenEncryption.plaintext().prefix("injected-token") + Base64.getEncoder().encodeToString(payload));
+		AtomicInteger fetches = new AtomicInteger();
+		// as TokenCache judges a shared token: instants from receivedAt and lifetime
+		Predicate<IssuedToken> usable = (shared) -> this.clock.millis() < shared.receivedAt()
+			.plus(shared.lifetime())
+			.minusSeconds(30)
+			.toEpochMilli();
+		IssuedToken token = store(TokenEncryption.plaintext(), Duration.ofSeconds(10))
+			.obtain(CREDENTIALS, usable, fetch(fetches, "fresh-token"))
+			.block(TIMEOUT);
+		assertThat(token.value()).isEqualTo("fresh-token");
+		assertThat(fetches).hasValue(1);
+		assertThat(StoredValues.payloadText(redis.commands().get(key))).contains("fresh-token")
+			.doesNotContain("injected-token");
+	}
+
+	/** A plain-text payload as {@link IssuedTokenCodec} lays it out, with any numbers. */
+	private static byte[] entry(long receivedSeconds, int receivedNanos, long lifetimeSeconds, int lifetimeNanos,
+			String source, boolean truncated) {
+		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+		try (DataOutputStream out = new DataOutputStream(bytes)) {
+			out.writeByte(1);
+			writeString(out, "injected-token");
+			out.writeInt(1);
+			writeString(out, "rooms:read");
+			out.writeLong(receivedSeconds);
+			if (!truncated) {
+				out.writeInt(receivedNanos);
+				out.writeLong(lifetimeSeconds);
+				out.writeInt(lifetimeNanos);
+				writeString(out, source);
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		return bytes.toByteArray();
+	}
+
+	private static void writeString(DataOutputStream out, String value) throws IOException {
+		byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+		out.writeInt(bytes.length);
+		out.write(bytes);
 	}
 
 	private RedisSharedTokenStore store() {

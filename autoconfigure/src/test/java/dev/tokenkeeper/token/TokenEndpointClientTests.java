@@ -252,6 +252,25 @@ class TokenEndpointClientTests {
 			.verify(Duration.ofSeconds(10));
 	}
 
+	@Test
+	void requestTokenWhenNothingListensAtATokenUriWithAQueryThenTheIoErrorOmitsTheQuery() {
+		int port = this.server.port();
+		this.server.stop();
+		ClientCredentials credentials = new ClientCredentials("partner", ProviderProfile.POST_FORM,
+				URI.create("http://localhost:" + port + "/auth/token?key=Qk3y-in-the-query&tenant=t1"), "id", SECRET,
+				null, List.of(), Map.of());
+		StepVerifier.create(this.client.requestToken(credentials, Duration.ofMinutes(5)))
+			.expectErrorSatisfies((ex) -> {
+				assertThat(ex).isInstanceOf(TokenEndpointException.class);
+				assertThat(((TokenEndpointException) ex).getOutcome()).isEqualTo(TokenRequestOutcome.IO_ERROR);
+				assertThat(ex.getMessage()).contains("http://localhost:" + port + "/auth/token")
+					.doesNotContain("Qk3y-in-the-query")
+					.doesNotContain("key=")
+					.doesNotContain("tenant");
+			})
+			.verify(Duration.ofSeconds(10));
+	}
+
 	private void expectToken(ClientCredentials credentials) {
 		StepVerifier.create(this.client.requestToken(credentials, Duration.ofMinutes(5)))
 			.assertNext((token) -> {

@@ -1,11 +1,15 @@
 package dev.tokenkeeper.token;
 
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -17,6 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.boot.http.client.HttpClientSettings;
@@ -34,6 +39,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.fail;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /**
  * How token endpoint answers are read, with the responses real providers give (the
@@ -43,6 +49,9 @@ import static org.assertj.core.api.Assertions.fail;
 class TokenResponseReaderTests {
 
 	private static final String SECRET = "s3cr3t-DO-NOT-PRINT";
+
+	/** Changes in every encoding, and too short for any of them to look token-like. */
+	private static final String TRICKY_SECRET = "p\u00e4ss  w\"rd/+&Z";
 
 	private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
 
@@ -243,7 +252,91 @@ class TokenResponseReaderTests {
 		TokenEndpointException failure = failure(new Response("html", 200, Map.of("Content-Type", "text/html"),
 				"<html><body>Login</body></html>"));
 		assertThat(failure.getOutcome()).isEqualTo(TokenRequestOutcome.INVALID_RESPONSE);
-		assertThat(failure.getMessage()).contains("not a JSON object").contains("Login").doesNotContain("<");
+		assertThat(failure.getMessage()).contains("not a JSON object")
+			.contains("31 bytes of text/html")
+			.doesNotContain("Login")
+			.doesNotContain("<");
+	}
+
+	@Test
+	void requestTokenWhenSuccessBodyIsAShortPlainTextTokenThenOnlySizeAndContentTypeAreReported() {
+		// django-oauth-toolkit (Canvas) tokens are 30 characters: too short to look token-like
+		String token = "Wp8u0Pj3xZkLQ2n7Vc5rTb1yHs4Ga6";
+		TokenEndpointException failure = failure(
+				new Response("plain", 200, Map.of("Content-Type", "text/plain; charset=utf-8"), token));
+		assertThat(failure.getOutcome()).isEqualTo(TokenRequestOutcome.INVALID_RESPONSE);
+		assertThat(failure.getMessage()).contains("not a JSON object (30 bytes of text/plain)").doesNotContain(token);
+		assertThat(failure.getError().getDescription()).doesNotContain(token);
+	}
+
+	@Test
+	void requestTokenWhenSuccessBodyIsEmptyThenSaysSo() {
+		TokenEndpointException failure = failure(new Response("empty", 200, Map.of("Content-Type", "text/plain"), ""));
+		assertThat(failure.getMessage()).contains("not a JSON object (empty body)");
+	}
+
+	static Stream<Arguments> echoedSecrets() {
+		String formEncoded = URLEncoder.encode(TRICKY_SECRET, StandardCharsets.UTF_8);
+		String half = TRICKY_SECRET.substring(0, 3);
+		return Stream.of(arguments("as configured, holding two spaces", "<p>client_secret=" + TRICKY_SECRET + "</p>"),
+				arguments("form-encoded", "client_id=client&client_secret=" + formEncoded + "&grant_type=x"),
+				arguments("form-encoded, lower-case hex", "client_secret=" + formEncoded.toLowerCase(Locale.ROOT)),
+				arguments("form-encoded with %20", "client_secret=" + formEncoded.replace("+", "%20")),
+				arguments("JSON-escaped", "received {\"client_secret\":\"" + jsonEscaped(TRICKY_SECRET) + "\""),
+				arguments("JSON-escaped with \\u", "received {\"client_secret\":\""
+						+ jsonEscaped(TRICKY_SECRET).replace("\u00e4", "\\u00e4") + "\""),
+				arguments("Base64", "secret " + base64(TRICKY_SECRET) + " rejected"),
+				arguments("Base64 inside the Basic pair", "Authorization: Basic "
+						+ base64("client:" + formEncoded) + " rejected"),
+				arguments("split by a line break", "<p>client_secret=" + half + "\n   "
+						+ TRICKY_SECRET.substring(3) + "</p>"),
+				arguments("split by markup", "<p>client_secret=" + half + "<br>" + TRICKY_SECRET.substring(3) + "</p>"));
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("echoedSecrets")
+	void requestTokenWhenErrorBodyEchoesTheSecretInAnyFormThenNoPartOfItIsReported(String form, String body) {
+		server.resetAll();
+		server.stubFor(post("/token").willReturn(aResponse().withStatus(400)
+			.withHeader("Content-Type", "text/html")
+			.withBody(body)));
+		ClientCredentials credentials = new ClientCredentials("partner", ProviderProfile.POST_FORM,
+				URI.create(server.baseUrl() + "/token"), "client", TRICKY_SECRET, null, List.of(), Map.of());
+		TokenEndpointException failure = catchThrowableOfType(TokenEndpointException.class,
+				() -> this.client.requestToken(credentials, DEFAULT_LIFETIME).block(Duration.ofSeconds(10)));
+		assertThat(failure).isNotNull();
+		String formEncoded = URLEncoder.encode(TRICKY_SECRET, StandardCharsets.UTF_8);
+		assertThat(failure.getMessage()).contains("[redacted]")
+			.doesNotContain("p\u00e4s")
+			.doesNotContain("ss w")
+			.doesNotContain("rd/+&Z")
+			.doesNotContainIgnoringCase(formEncoded.substring(0, 8))
+			.doesNotContain(base64(TRICKY_SECRET).substring(0, 12))
+			.doesNotContain(base64("client:" + formEncoded).substring(12, 24));
+	}
+
+	static Stream<Arguments> invalidAccessTokens() {
+		return Stream.of(arguments("a line feed", "abc\nX-Injected: 1"), arguments("a carriage return", "abc\rdef"),
+				arguments("a space", "abc def"), arguments("a tab", "abc\tdef"),
+				arguments("a non-ASCII letter", "abc\u00e9def"), arguments("a quote", "abc\"def"),
+				arguments("a comma", "abc,def"), arguments("a semicolon", "abc;def"),
+				arguments("padding in the middle", "abc=def"), arguments("only padding", "=="),
+				arguments("a NUL", "abc\u0000def"));
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("invalidAccessTokens")
+	void requestTokenWhenAccessTokenIsNotAB64TokenThenInvalidResponseWithoutTheValue(String what, String value) {
+		TokenEndpointException failure = failure(ok("{\"access_token\":\"" + jsonEscaped(value)
+				+ "\",\"token_type\":\"Bearer\",\"expires_in\":3600}"));
+		assertThat(failure.getOutcome()).isEqualTo(TokenRequestOutcome.INVALID_RESPONSE);
+		assertThat(failure.getMessage()).contains("not an RFC 6750 b64token").doesNotContain("abc").doesNotContain("def");
+	}
+
+	@Test
+	void requestTokenWhenAccessTokenUsesEveryB64TokenCharacterThenAccepted() {
+		String value = "AZaz09-._~+/xyz==";
+		assertThat(issued(ok("{\"access_token\":\"" + value + "\",\"expires_in\":3600}")).value()).isEqualTo(value);
 	}
 
 	@Test
@@ -471,6 +564,25 @@ class TokenResponseReaderTests {
 		assertThat(failure).as("a TokenEndpointException for %s", response.key()).isNotNull();
 		assertNoSecret(failure);
 		return failure;
+	}
+
+	private static String jsonEscaped(String value) {
+		StringBuilder json = new StringBuilder();
+		for (char c : value.toCharArray()) {
+			switch (c) {
+				case '"' -> json.append("\\\"");
+				case '\\' -> json.append("\\\\");
+				case '\n' -> json.append("\\n");
+				case '\r' -> json.append("\\r");
+				case '\t' -> json.append("\\t");
+				default -> json.append((c < 0x20) ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+			}
+		}
+		return json.toString();
+	}
+
+	private static String base64(String value) {
+		return Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
 	}
 
 	private static void serve(Response response) {

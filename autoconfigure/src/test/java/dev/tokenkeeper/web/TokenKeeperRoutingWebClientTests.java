@@ -1,5 +1,6 @@
 package dev.tokenkeeper.web;
 
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -10,6 +11,8 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.http.HttpHeaders;
@@ -280,6 +283,45 @@ class TokenKeeperRoutingWebClientTests {
 	}
 
 	/** The Authorization values of the one request the server got at this path. */
+	/**
+	 * Paths whose text is under {@code /api} ({@code partner}) while servers that merge
+	 * slashes, strip {@code ;} parameters or decode {@code %2F}/{@code %5C} serve them from
+	 * {@code /api/v2} ({@code v2}) or elsewhere.
+	 */
+	@ParameterizedTest
+	@ValueSource(strings = { "//v2/./api/x", "/api/..;/api/v2/x", "/api/..%2fapi/v2/x", "/api/..%2Fapi/v2/x",
+			"/api/..%5capi%5cv2/x", "/api//v2/x", "/api/x;jsessionid=1" })
+	void requestWhenPathMayBeReadAsAnotherThenSentWithoutAuthorization(String path) {
+		this.contextRunner.run((context) -> {
+			WebClient webClient = context.getBean(WebClient.Builder.class).build();
+			String body = webClient.get()
+				.uri(URI.create(this.server.baseUrl() + path))
+				.retrieve()
+				.bodyToMono(String.class)
+				.block(BLOCK);
+			assertThat(body).isEqualTo("ok");
+			List<LoggedRequest> requests = this.server.findAll(getRequestedFor(anyUrl()));
+			assertThat(requests).hasSize(1);
+			assertThat(requests.get(0).containsHeader(HttpHeaders.AUTHORIZATION)).isFalse();
+			assertNoTokenRequests();
+		});
+	}
+
+	@Test
+	void requestWhenPathHasEncodedDotsThenRoutedAsTheServerReadsIt() {
+		this.contextRunner.run((context) -> {
+			WebClient webClient = context.getBean(WebClient.Builder.class).build();
+			webClient.get()
+				.uri(URI.create(this.server.baseUrl() + "/api/v2/%2e%2e/rooms"))
+				.retrieve()
+				.bodyToMono(String.class)
+				.block(BLOCK);
+			assertThat(this.server.findAll(getRequestedFor(anyUrl()))).singleElement()
+				.satisfies((request) -> assertThat(request.getHeader(HttpHeaders.AUTHORIZATION))
+					.isEqualTo("Bearer partner-token"));
+		});
+	}
+
 	private List<String> authorization(String path) {
 		List<LoggedRequest> requests = this.server.findAll(getRequestedFor(urlPathEqualTo(path)));
 		assertThat(requests).as("requests to %s", path).hasSize(1);

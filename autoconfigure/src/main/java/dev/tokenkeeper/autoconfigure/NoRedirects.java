@@ -232,11 +232,13 @@ final class NoRedirects {
 	private static final class HttpComponents {
 
 		static ClientHttpConnectorBuilder<?> lastly(HttpComponentsClientHttpConnectorBuilder builder) {
-			return builder.withHttpClientCustomizer((httpClient) -> httpClient.disableRedirectHandling());
+			return builder.withDefaultRequestConfigCustomizer((requestConfig) -> requestConfig.setRedirectsEnabled(false))
+				.withHttpClientCustomizer((httpClient) -> httpClient.disableRedirectHandling());
 		}
 
 		static ClientHttpRequestFactoryBuilder<?> lastly(HttpComponentsClientHttpRequestFactoryBuilder builder) {
-			return builder.withHttpClientCustomizer((httpClient) -> httpClient.disableRedirectHandling());
+			return builder.withDefaultRequestConfigCustomizer((requestConfig) -> requestConfig.setRedirectsEnabled(false))
+				.withHttpClientCustomizer((httpClient) -> httpClient.disableRedirectHandling());
 		}
 
 	}

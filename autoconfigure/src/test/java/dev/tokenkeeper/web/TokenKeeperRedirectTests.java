@@ -9,9 +9,14 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import org.springframework.boot.http.client.JdkClientHttpRequestFactoryBuilder;
+import org.springframework.boot.http.client.autoconfigure.ClientHttpRequestFactoryBuilderCustomizer;
+import org.springframework.boot.http.client.autoconfigure.reactive.ClientHttpConnectorBuilderCustomizer;
+import org.springframework.boot.http.client.reactive.JdkClientHttpConnectorBuilder;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
 import org.springframework.http.HttpHeaders;
@@ -85,22 +90,26 @@ class TokenKeeperRedirectTests {
 	@ValueSource(strings = { "jdk", "jetty", "http-components", "reactor", "simple" })
 	void restClientWhenRedirectedThenTokenOnlyUnderBaseUrl(String factory) {
 		run(RestClientContexts.runner(this.clock).withPropertyValues("spring.http.clients.imperative.factory=" + factory),
-				(context) -> {
-					RestClient restClient = context.getBean(RestClient.Builder.class).build();
-					return new Client() {
+				(context) -> restClient(context.getBean(RestClient.Builder.class).build()));
+	}
 
-						@Override
-						public String get(String url) {
-							return restClient.get().uri(url).retrieve().body(String.class);
-						}
+	@Test
+	void webClientWhenCustomizerFollowsRedirectsThenTokenOnlyUnderBaseUrl() {
+		ClientHttpConnectorBuilderCustomizer<JdkClientHttpConnectorBuilder> followAll = (builder) -> builder
+			.withHttpClientCustomizer((httpClient) -> httpClient.followRedirects(HttpClient.Redirect.ALWAYS));
+		run(WebClientContexts.runner(this.clock)
+			.withPropertyValues("spring.http.clients.reactive.connector=jdk")
+			.withBean("followAll", ClientHttpConnectorBuilderCustomizer.class, () -> followAll),
+				(context) -> webClient(context.getBean(WebClient.Builder.class).build()));
+	}
 
-						@Override
-						public String post(String url, String body) {
-							return restClient.post().uri(url).body(body).retrieve().body(String.class);
-						}
-
-					};
-				});
+	@Test
+	void restClientWhenCustomizerFollowsRedirectsThenTokenOnlyUnderBaseUrl() {
+		ClientHttpRequestFactoryBuilderCustomizer<JdkClientHttpRequestFactoryBuilder> followAll = (builder) -> builder
+			.withHttpClientCustomizer((httpClient) -> httpClient.followRedirects(HttpClient.Redirect.ALWAYS));
+		run(RestClientContexts.runner(this.clock)
+			.withBean("followAll", ClientHttpRequestFactoryBuilderCustomizer.class, () -> followAll),
+				(context) -> restClient(context.getBean(RestClient.Builder.class).build()));
 	}
 
 	@ParameterizedTest
@@ -159,6 +168,22 @@ class TokenKeeperRedirectTests {
 			@Override
 			public String post(String url, String body) {
 				return webClient.post().uri(url).bodyValue(body).retrieve().bodyToMono(String.class).block();
+			}
+
+		};
+	}
+
+	private static Client restClient(RestClient restClient) {
+		return new Client() {
+
+			@Override
+			public String get(String url) {
+				return restClient.get().uri(url).retrieve().body(String.class);
+			}
+
+			@Override
+			public String post(String url, String body) {
+				return restClient.post().uri(url).body(body).retrieve().body(String.class);
 			}
 
 		};

@@ -68,7 +68,7 @@ final class TokenEndpointTransports {
 			ClientHttpConnectorBuilder<?> builder = ownProxy
 					? withProxy(connectorBuilder, client.getProxy(), prefix, problems) : connectorBuilder;
 			if (problems.size() == before) {
-				clients.put(id, shared.withConnector(builder.build(own)));
+				clients.put(id, shared.withConnector(NoRedirects.connector(builder, own)));
 			}
 		});
 		if (!problems.isEmpty()) {

@@ -8,13 +8,13 @@ import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.http.client.HttpClientSettings;
-import org.springframework.boot.http.client.HttpRedirects;
 import org.springframework.boot.http.client.reactive.ClientHttpConnectorBuilder;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
@@ -56,7 +56,8 @@ public final class TokenKeeperAutoConfiguration {
 			ObjectProvider<ClientHttpConnectorBuilder<?>> connectorBuilder, ObjectProvider<SslBundles> sslBundles) {
 		return TokenKeeperRegistrations.of(properties)
 			.withClients(TokenEndpointTransports.clients(properties, client, tokenRequestSettings(properties),
-					connectorBuilder.getIfAvailable(ClientHttpConnectorBuilder::detect), sslBundles.getIfAvailable()));
+					NoRedirects.unwrap(connectorBuilder.getIfAvailable(ClientHttpConnectorBuilder::detect)),
+					sslBundles.getIfAvailable()));
 	}
 
 	@Bean
@@ -68,20 +69,31 @@ public final class TokenKeeperAutoConfiguration {
 		TokenKeeperProperties.TokenRequest request = properties.getTokenRequest();
 		// Boot's builder, so the application's proxy and SSL customizations apply; never
 		// WebClient.Builder, whose filters (ours included) would wrap token requests.
-		ClientHttpConnector connector = connectorBuilder.getIfAvailable(ClientHttpConnectorBuilder::detect)
-			.build(tokenRequestSettings(properties));
+		ClientHttpConnector connector = NoRedirects.connector(
+				connectorBuilder.getIfAvailable(ClientHttpConnectorBuilder::detect), tokenRequestSettings(properties));
 		return new TokenEndpointClient(connector, clock.getIfAvailable(Clock::systemUTC),
 				(int) request.getMaxResponseSize().toBytes(), request.getResponseTimeout(),
 				properties.getRetry().getMaxRetryAfter(), observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP),
 				observationConvention.getIfUnique());
 	}
 
-	/** No redirects (a 307 would re-post the secret elsewhere), and TokenKeeper's timeouts. */
+	/**
+	 * TokenKeeper's timeouts; {@link NoRedirects} adds no redirects (a 307 would re-post the
+	 * secret elsewhere) when a connector is built with them.
+	 */
 	static HttpClientSettings tokenRequestSettings(TokenKeeperProperties properties) {
 		TokenKeeperProperties.TokenRequest request = properties.getTokenRequest();
-		return HttpClientSettings.defaults()
-			.withRedirects(HttpRedirects.DONT_FOLLOW)
-			.withTimeouts(request.getConnectTimeout(), request.getResponseTimeout());
+		return HttpClientSettings.defaults().withTimeouts(request.getConnectTimeout(), request.getResponseTimeout());
+	}
+
+	/**
+	 * Requests that carry a token go out without following redirects on every connector and
+	 * request factory built from Boot's builders; TokenKeeper's filter and interceptor follow
+	 * them, routing each hop.
+	 */
+	@Bean
+	static BeanPostProcessor tokenKeeperRedirectSafeTransports() {
+		return NoRedirects.postProcessor();
 	}
 
 	@Bean

@@ -94,6 +94,16 @@ public final class TokenRouter {
 	}
 
 	/**
+	 * Whether a registration has {@code base-urls}: without them, a request that names it may
+	 * go to any secure URL its code chooses.
+	 * @param registrationId the id
+	 * @return whether it has base URLs
+	 */
+	public boolean hasBaseUrls(String registrationId) {
+		return this.baseUrlsByRegistration.containsKey(registrationId);
+	}
+
+	/**
 	 * The longest base URL at or above the request path: a base path matches when it equals
 	 * the request path or ends where the request path has a {@code /}, so those are the only
 	 * candidates, tried longest first.

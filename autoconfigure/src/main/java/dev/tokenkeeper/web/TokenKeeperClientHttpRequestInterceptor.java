@@ -1,10 +1,12 @@
 package dev.tokenkeeper.web;
 
 import java.io.IOException;
+import java.net.URI;
 import java.time.Duration;
 import java.util.function.Predicate;
 
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpRequest;
 import org.springframework.http.client.ClientHttpRequestExecution;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
@@ -34,6 +36,10 @@ import dev.tokenkeeper.routing.TokenRouter;
  * request sent again once, with a new token, unless it carries
  * {@link TokenKeeperAttributes#noReplay()}. The calling thread waits for a token request in
  * flight; no monitor is held, so virtual threads do not pin.
+ * <p>
+ * Requests with a token are created by a request factory that does not follow redirects
+ * (see {@link TokenKeeperTransports}); this interceptor follows them, and a hop keeps the
+ * token only where the router would give that URL the same registration's token.
  *
  * @author TokenKeeper
  */
@@ -69,19 +75,91 @@ public final class TokenKeeperClientHttpRequestInterceptor implements ClientHttp
 			return execution.execute(request, body);
 		}
 		CachedToken token = this.tokens.token(registrationId);
-		ClientHttpResponse response = execution.execute(withToken(request, token), body);
-		if (!UnauthorizedReplay.isUnauthorized(response.getStatusCode().value())) {
+		Answer answer = execute(request, body, token, execution);
+		if (!answer.isUnauthorized()) {
 			this.replay.accepted(token);
-			return response;
+			return answer.response();
 		}
 		if (!this.replay.shouldReplay(token, request.getAttributes())) {
-			return response;
+			return answer.response();
 		}
-		response.close();
+		answer.response().close();
 		CachedToken fresh = this.tokens.token(registrationId);
-		ClientHttpResponse replayed = execution.execute(withToken(request, fresh), body);
-		this.replay.replayed(fresh, replayed.getStatusCode().value());
-		return replayed;
+		Answer replayed = execute(request, body, fresh, execution);
+		this.replay.replayed(fresh, replayed.status());
+		return replayed.response();
+	}
+
+	/**
+	 * Send the request with the token through a request factory's no-redirect side, and
+	 * follow redirects here: each hop keeps the token only where the router would give it
+	 * one. Once a hop goes without the token, the factory follows the rest as it would for
+	 * any request without one.
+	 */
+	private Answer execute(HttpRequest request, byte[] body, CachedToken token, ClientHttpRequestExecution execution)
+			throws IOException {
+		URI origin = request.getURI();
+		HttpRequest current = request;
+		byte[] currentBody = body;
+		for (int hops = 0;; hops++) {
+			HttpRequest sent = withToken(current, token);
+			byte[] sentBody = currentBody;
+			ClientHttpResponse response = TokenKeeperTransports.marked(() -> execution.execute(sent, sentBody));
+			int status = response.getStatusCode().value();
+			URI target = (hops < RedirectHops.MAX_HOPS)
+					? RedirectHops.target(current.getURI(), status, response.getHeaders().getFirst(HttpHeaders.LOCATION))
+					: null;
+			if (target == null) {
+				return new Answer(response, true);
+			}
+			response.close();
+			boolean keepsBody = RedirectHops.keepsBody(status);
+			current = redirected(current, target, RedirectHops.method(status, current.getMethod()), keepsBody);
+			currentBody = keepsBody ? currentBody : new byte[0];
+			if (!this.selection.keepsToken(origin, target, token.registrationId(), request.getAttributes())) {
+				return new Answer(execution.execute(current, currentBody), false);
+			}
+		}
+	}
+
+	private static HttpRequest redirected(HttpRequest request, URI target, HttpMethod method, boolean keepsBody) {
+		HttpHeaders headers = new HttpHeaders();
+		headers.addAll(request.getHeaders());
+		if (!keepsBody) {
+			RedirectHops.removeBodyHeaders(headers);
+		}
+		return new HttpRequestWrapper(request) {
+
+			@Override
+			public URI getURI() {
+				return target;
+			}
+
+			@Override
+			public HttpMethod getMethod() {
+				return method;
+			}
+
+			@Override
+			public HttpHeaders getHeaders() {
+				return headers;
+			}
+
+		};
+	}
+
+	/** A response, and whether the hop that got it carried the token. */
+	private record Answer(ClientHttpResponse response, boolean carriedToken) {
+
+		boolean isUnauthorized() throws IOException {
+			return this.carriedToken && UnauthorizedReplay.isUnauthorized(status());
+		}
+
+		/** The status, or 0 for a response to a hop without the token (which says nothing of it). */
+		int status() throws IOException {
+			return this.carriedToken ? this.response.getStatusCode().value() : 0;
+		}
+
 	}
 
 	/**

@@ -1,11 +1,13 @@
 package dev.tokenkeeper.web;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.function.Predicate;
 
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpHeaders;
+import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
@@ -29,6 +31,10 @@ import dev.tokenkeeper.routing.TokenRouter;
  * The header is set on the native request, which Spring's request-details logging does not
  * print. On a 401 the token is dropped (if still cached) and the request replayed once with a
  * new one; see {@link TokenKeeperAttributes#noReplay()}.
+ * <p>
+ * Requests with a token go out on a transport that does not follow redirects (see
+ * {@link TokenKeeperTransports}); this filter follows them, and a hop keeps the token only
+ * where the router would give that URL the same registration's token.
  *
  * @author TokenKeeper
  */
@@ -69,9 +75,9 @@ public final class TokenKeeperExchangeFilterFunction implements ExchangeFilterFu
 			return next.exchange(request);
 		}
 		return this.tokens.token(registrationId)
-			.flatMap((token) -> next.exchange(withToken(request, token))
-				.flatMap((response) -> UnauthorizedReplay.isUnauthorized(response.statusCode().value())
-						? unauthorized(request, next, token, response) : accepted(token, response)));
+			.flatMap((token) -> exchange(request, token, next)
+				.flatMap((answer) -> answer.isUnauthorized() ? unauthorized(request, next, token, answer.response())
+						: accepted(token, answer.response())));
 	}
 
 	private Mono<ClientResponse> unauthorized(ClientRequest request, ExchangeFunction next, CachedToken sent,
@@ -81,13 +87,65 @@ public final class TokenKeeperExchangeFilterFunction implements ExchangeFilterFu
 		}
 		return response.releaseBody()
 			.then(this.tokens.token(sent.registrationId()))
-			.flatMap((token) -> next.exchange(withToken(request, token))
-				.doOnNext((replayed) -> this.replay.replayed(token, replayed.statusCode().value())));
+			.flatMap((token) -> exchange(request, token, next)
+				.doOnNext((replayed) -> this.replay.replayed(token, replayed.status())))
+			.map(Answer::response);
 	}
 
 	private Mono<ClientResponse> accepted(CachedToken sent, ClientResponse response) {
 		this.replay.accepted(sent);
 		return Mono.just(response);
+	}
+
+	/**
+	 * Send the request with the token on a transport that does not follow redirects, and
+	 * follow them here: each hop keeps the token only where the router would give it one.
+	 * Once a hop goes without the token, the transport follows the rest as it would for any
+	 * request without one.
+	 */
+	private Mono<Answer> exchange(ClientRequest request, CachedToken token, ExchangeFunction next) {
+		return hop(request.url(), request, token, next, 0);
+	}
+
+	private Mono<Answer> hop(URI origin, ClientRequest request, CachedToken token, ExchangeFunction next,
+			int hops) {
+		return TokenKeeperTransports.marked(next.exchange(withToken(request, token))).flatMap((response) -> {
+			int status = response.statusCode().value();
+			URI target = (hops < RedirectHops.MAX_HOPS) ? RedirectHops.target(request.url(), status,
+					response.headers().asHttpHeaders().getFirst(HttpHeaders.LOCATION)) : null;
+			if (target == null) {
+				return Mono.just(new Answer(response, true));
+			}
+			ClientRequest redirected = redirected(request, status, target);
+			return response.releaseBody()
+				.then(Mono.defer(() -> this.selection.keepsToken(origin, target, token.registrationId(),
+						request.attributes()) ? hop(origin, redirected, token, next, hops + 1)
+								: next.exchange(redirected).map((answer) -> new Answer(answer, false))));
+		});
+	}
+
+	private static ClientRequest redirected(ClientRequest request, int status, URI target) {
+		ClientRequest.Builder redirected = ClientRequest.from(request).url(target);
+		if (!RedirectHops.keepsBody(status)) {
+			redirected.method(RedirectHops.method(status, request.method()))
+				.headers(RedirectHops::removeBodyHeaders)
+				.body(BodyInserters.empty());
+		}
+		return redirected.build();
+	}
+
+	/** A response, and whether the hop that got it carried the token. */
+	private record Answer(ClientResponse response, boolean carriedToken) {
+
+		boolean isUnauthorized() {
+			return this.carriedToken && UnauthorizedReplay.isUnauthorized(status());
+		}
+
+		/** The status, or 0 for a response to a hop without the token (which says nothing of it). */
+		int status() {
+			return this.carriedToken ? this.response.statusCode().value() : 0;
+		}
+
 	}
 
 	/**

@@ -53,4 +53,28 @@ final class TokenSelection {
 		return this.router.route(url, named);
 	}
 
+	/**
+	 * Whether a redirect of a request that carries a token keeps it: the router must give
+	 * the hop's URL the same registration's token. A registration without base URLs trusts
+	 * the URL its code chose, not where that URL redirects, so its token stays on the same
+	 * origin.
+	 * @param origin the URL the request was made to
+	 * @param to the URL of the hop
+	 * @param registrationId the registration whose token the request carries
+	 * @param attributes the request attributes
+	 * @return whether the hop gets the token
+	 */
+	boolean keepsToken(URI origin, URI to, String registrationId, Map<String, Object> attributes) {
+		String named = TokenKeeperAttributes.namedRegistration(attributes);
+		String routed;
+		try {
+			routed = this.router.route(to, named);
+		}
+		catch (TokenRoutingException ex) {
+			return false;
+		}
+		return registrationId.equals(routed)
+				&& (named == null || this.router.hasBaseUrls(named) || RedirectHops.sameOrigin(origin, to));
+	}
+
 }

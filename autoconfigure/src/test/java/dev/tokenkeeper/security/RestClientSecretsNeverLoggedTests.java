@@ -84,7 +84,10 @@ class RestClientSecretsNeverLoggedTests {
 			.willReturn(aResponse().withHeader("Content-Type", "application/json").withBody("{\"ok\":true}")));
 		String registration = "spring.security.oauth2.client.registration.legacy.";
 		this.context = new SpringApplicationBuilder(LoggingApp.class).web(WebApplicationType.NONE)
-			.properties("logging.level.root=TRACE", "logging.level.org.springframework=TRACE",
+			// Reactor Netty's factory, as detected before HttpComponents was on the test classpath:
+			// HttpComponents logs every request header at DEBUG (org.apache.hc.client5.http.headers)
+			.properties("spring.http.clients.imperative.factory=reactor",
+					"logging.level.root=TRACE", "logging.level.org.springframework=TRACE",
 					"logging.level.reactor.netty=TRACE", "logging.level.io.netty=TRACE",
 					"logging.level.dev.tokenkeeper=TRACE", "logging.level.wiremock=OFF",
 					"logging.level.WireMock=OFF", "logging.level.com.github.tomakehurst=OFF",

@@ -130,7 +130,7 @@ final class SpringClientRegistrationsImporter implements BeanPostProcessor {
 			client.setClientSecret(registration.clientSecret());
 		}
 		if (client.getScopes().isEmpty() && registration.scope() != null
-				&& client.getProfile().acceptsAudienceAndScopes()) {
+				&& client.getProfile().acceptsScopes()) {
 			client.setScopes(new ArrayList<>(registration.scope()));
 		}
 		if (logger.isDebugEnabled()) {

@@ -1,6 +1,5 @@
 package dev.tokenkeeper.assertion;
 
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -10,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,7 +22,6 @@ import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
-import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import org.junit.jupiter.api.AfterEach;
@@ -39,6 +36,7 @@ import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.tokenkeeper.cache.TokenCache;
+import dev.tokenkeeper.test.FormBodies;
 import dev.tokenkeeper.test.MutableClock;
 import dev.tokenkeeper.test.SelfSignedCertificate;
 import dev.tokenkeeper.test.TestKeys;
@@ -95,7 +93,7 @@ class ClientAuthenticationWireTests {
 		run(registration("partner", "post-form", "client-secret-basic"), (tokens) -> {
 			LoggedRequest request = onlyRequest();
 			assertThat(request.getHeader("Authorization")).startsWith("Basic ");
-			assertThat(form(request)).containsExactly(Map.entry("grant_type", "client_credentials"));
+			assertThat(FormBodies.fields(request)).containsExactly(Map.entry("grant_type", "client_credentials"));
 		});
 	}
 
@@ -104,7 +102,7 @@ class ClientAuthenticationWireTests {
 		run(registration("partner", "basic-form", "client-secret-post"), (tokens) -> {
 			LoggedRequest request = onlyRequest();
 			assertThat(request.containsHeader("Authorization")).isFalse();
-			assertThat(form(request)).containsExactly(Map.entry("grant_type", "client_credentials"),
+			assertThat(FormBodies.fields(request)).containsExactly(Map.entry("grant_type", "client_credentials"),
 					Map.entry("client_id", "partner-client"), Map.entry("client_secret", SECRET));
 		});
 	}
@@ -117,7 +115,7 @@ class ClientAuthenticationWireTests {
 		run(properties, (tokens) -> {
 			LoggedRequest request = onlyRequest();
 			assertThat(request.containsHeader("Authorization")).isFalse();
-			Map<String, String> form = form(request);
+			Map<String, String> form = FormBodies.fields(request);
 			assertThat(form.keySet()).containsExactly("grant_type", "client_id", "client_assertion_type",
 					"client_assertion", "scope");
 			assertThat(form).containsEntry("client_id", "partner-client")
@@ -127,7 +125,7 @@ class ClientAuthenticationWireTests {
 			assertThat(assertion.getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.RS256);
 			assertThat(assertion.getHeader().getType()).isEqualTo(JOSEObjectType.JWT);
 			assertThat(assertion.getHeader().getKeyID())
-				.isEqualTo(new RSAKey.Builder((RSAPublicKey) RSA.getPublic()).build().computeThumbprint().toString());
+				.isEqualTo(TestKeys.thumbprint(RSA));
 			assertClaims(assertion, "partner-client", this.server.baseUrl() + "/token", Duration.ofMinutes(1));
 		});
 	}
@@ -140,7 +138,7 @@ class ClientAuthenticationWireTests {
 				"tokenkeeper.clients.partner.jwt.lifetime=3m", "tokenkeeper.clients.partner.jwt.key-id=partner-2026",
 				"tokenkeeper.clients.partner.jwt.algorithm=PS256");
 		run(properties, (tokens) -> {
-			SignedJWT assertion = verified(form(onlyRequest()).get("client_assertion"),
+			SignedJWT assertion = verified(FormBodies.fields(onlyRequest()).get("client_assertion"),
 					new RSASSAVerifier((RSAPublicKey) RSA.getPublic()));
 			assertThat(assertion.getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.PS256);
 			assertThat(assertion.getHeader().getKeyID()).isEqualTo("partner-2026");
@@ -172,7 +170,7 @@ class ClientAuthenticationWireTests {
 	void tokenWhenClientSecretJwtThenHs256OverTheSecretWithoutKeyIdAndNoSecretSent() {
 		run(registration("partner", "post-form", "client-secret-jwt"), (tokens) -> {
 			LoggedRequest request = onlyRequest();
-			Map<String, String> form = form(request);
+			Map<String, String> form = FormBodies.fields(request);
 			assertThat(form.keySet()).containsExactly("grant_type", "client_id", "client_assertion_type",
 					"client_assertion");
 			assertThat(request.getBodyAsString()).doesNotContain(SECRET);
@@ -194,7 +192,7 @@ class ClientAuthenticationWireTests {
 				"tokenkeeper.clients.epic.jwt.signing-key=file:" + this.rsaKey };
 		WebClientContexts.runner(this.clock).withPropertyValues(properties).run((context) -> {
 			context.getBean(TokenCache.class).token("epic").block(Duration.ofSeconds(10));
-			Map<String, String> form = form(onlyRequest());
+			Map<String, String> form = FormBodies.fields(onlyRequest());
 			assertThat(form.keySet()).containsExactlyInAnyOrder("grant_type", "scope", "client_assertion_type",
 					"client_assertion");
 			assertThat(form).containsEntry("scope", "system/Patient.rs system/Observation.rs");
@@ -213,7 +211,7 @@ class ClientAuthenticationWireTests {
 				"tokenkeeper.clients.epic.jwt.signing-key=file:" + this.ecKey };
 		WebClientContexts.runner(this.clock).withPropertyValues(properties).run((context) -> {
 			context.getBean(TokenCache.class).token("epic").block(Duration.ofSeconds(10));
-			SignedJWT assertion = verified(form(onlyRequest()).get("client_assertion"),
+			SignedJWT assertion = verified(FormBodies.fields(onlyRequest()).get("client_assertion"),
 					new ECDSAVerifier((ECPublicKey) EC_384.getPublic()));
 			assertThat(assertion.getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.ES384);
 		});
@@ -233,7 +231,7 @@ class ClientAuthenticationWireTests {
 			assertThat(requests).hasSize(100);
 			Set<String> jtis = new HashSet<>();
 			for (LoggedRequest request : requests) {
-				String jti = SignedJWT.parse(form(request).get("client_assertion")).getJWTClaimsSet().getJWTID();
+				String jti = SignedJWT.parse(FormBodies.fields(request).get("client_assertion")).getJWTClaimsSet().getJWTID();
 				assertThat(java.util.Base64.getUrlDecoder().decode(jti).length * 8).isGreaterThanOrEqualTo(128);
 				jtis.add(jti);
 			}
@@ -260,7 +258,7 @@ class ClientAuthenticationWireTests {
 				assertThat(context).hasNotFailed();
 				context.getBean(TokenCache.class).token("partner").block(Duration.ofSeconds(10));
 				LoggedRequest request = onlyRequest();
-				assertThat(form(request)).containsExactly(Map.entry("grant_type", "client_credentials"),
+				assertThat(FormBodies.fields(request)).containsExactly(Map.entry("grant_type", "client_credentials"),
 						Map.entry("client_id", "partner-client"));
 				assertThat(request.containsHeader("Authorization")).isFalse();
 			});
@@ -294,16 +292,6 @@ class ClientAuthenticationWireTests {
 		List<LoggedRequest> requests = this.server.findAll(postRequestedFor(anyUrl()));
 		assertThat(requests).hasSize(1);
 		return requests.get(0);
-	}
-
-	static Map<String, String> form(LoggedRequest request) {
-		Map<String, String> form = new LinkedHashMap<>();
-		for (String pair : request.getBodyAsString().split("&")) {
-			int equals = pair.indexOf('=');
-			form.put(URLDecoder.decode(pair.substring(0, equals), StandardCharsets.UTF_8),
-					URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
-		}
-		return form;
 	}
 
 	private static SignedJWT verified(String assertion, JWSVerifier verifier) throws Exception {

@@ -2,7 +2,6 @@ package dev.tokenkeeper.integration;
 
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.security.interfaces.RSAPublicKey;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.HashSet;
@@ -16,7 +15,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.SignedJWT;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -162,7 +160,7 @@ class ClientAssertionAuthorizationServerTests {
 	void callsWhenPrivateKeyJwtThenOneTokenRequestAndTwentyCallsTheResourceServerAccepts() throws Exception {
 		assertTwentyCallsWithOneToken("pkjwt", this.keyClientId);
 		SignedJWT assertion = SignedJWT.parse(assertions().peek());
-		assertThat(assertion.getHeader().getKeyID()).isEqualTo(thumbprint(this.firstKey));
+		assertThat(assertion.getHeader().getKeyID()).isEqualTo(TestKeys.thumbprint(this.firstKey));
 	}
 
 	@Test
@@ -200,12 +198,12 @@ class ClientAssertionAuthorizationServerTests {
 		assertThat(call(webClient, "pkjwt")).isEqualTo(this.keyClientId);
 		assertThat(counter().count(this.keyClientId)).isEqualTo(2);
 		List<String> sent = List.copyOf(assertions());
-		assertThat(SignedJWT.parse(sent.get(1)).getHeader().getKeyID()).isEqualTo(thumbprint(secondKey));
-		assertThat(jwkSetKids()).containsExactlyInAnyOrder(thumbprint(this.firstKey), thumbprint(secondKey));
+		assertThat(SignedJWT.parse(sent.get(1)).getHeader().getKeyID()).isEqualTo(TestKeys.thumbprint(secondKey));
+		assertThat(jwkSetKids()).containsExactlyInAnyOrder(TestKeys.thumbprint(this.firstKey), TestKeys.thumbprint(secondKey));
 		this.clock.advance(Duration.ofMinutes(59));
-		assertThat(jwkSetKids()).containsExactlyInAnyOrder(thumbprint(this.firstKey), thumbprint(secondKey));
+		assertThat(jwkSetKids()).containsExactlyInAnyOrder(TestKeys.thumbprint(this.firstKey), TestKeys.thumbprint(secondKey));
 		this.clock.advance(Duration.ofMinutes(1));
-		assertThat(jwkSetKids()).containsExactly(thumbprint(secondKey));
+		assertThat(jwkSetKids()).containsExactly(TestKeys.thumbprint(secondKey));
 	}
 
 	private void assertTwentyCallsWithOneToken(String registration, String clientId) {
@@ -233,10 +231,6 @@ class ClientAssertionAuthorizationServerTests {
 		JWKSet set = JWKSet.parse(json);
 		assertThat(set.getKeys()).allSatisfy((jwk) -> assertThat(jwk.isPrivate()).isFalse());
 		return set.getKeys().stream().map(JWK::getKeyID).toList();
-	}
-
-	private static String thumbprint(KeyPair keyPair) throws Exception {
-		return new RSAKey.Builder((RSAPublicKey) keyPair.getPublic()).build().computeThumbprint().toString();
 	}
 
 	private ConfigurableApplicationContext tokenKeeper() {

@@ -9,10 +9,18 @@ import java.nio.file.attribute.FileTime;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.RSAKey;
 
 /**
  * Key pairs made by the JDK for signing tests, and the PEM files TokenKeeper reads:
@@ -97,6 +105,19 @@ public final class TestKeys {
 		sequence[1] = (byte) body.length;
 		System.arraycopy(body, 0, sequence, 2, body.length);
 		return pem("EC PRIVATE KEY", sequence);
+	}
+
+	/** The RFC 7638 thumbprint TokenKeeper uses as the default {@code kid}. */
+	public static String thumbprint(KeyPair keyPair) {
+		try {
+			JWK jwk = (keyPair.getPublic() instanceof RSAPublicKey rsa) ? new RSAKey.Builder(rsa).build()
+					: new ECKey.Builder(Curve.forECParameterSpec(((ECPublicKey) keyPair.getPublic()).getParams()),
+							(ECPublicKey) keyPair.getPublic()).build();
+			return jwk.computeThumbprint().toString();
+		}
+		catch (JOSEException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	public static String pem(String type, byte[] der) {

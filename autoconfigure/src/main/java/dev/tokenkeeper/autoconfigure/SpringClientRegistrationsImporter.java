@@ -18,6 +18,7 @@ import org.springframework.util.StringUtils;
 
 import dev.tokenkeeper.autoconfigure.InvalidTokenKeeperConfigurationException.Problem;
 import dev.tokenkeeper.autoconfigure.TokenKeeperProperties.Client;
+import dev.tokenkeeper.token.ClientAuthentication;
 import dev.tokenkeeper.token.ProviderProfile;
 
 /**
@@ -28,10 +29,14 @@ import dev.tokenkeeper.token.ProviderProfile;
  * audience) and wins where both set something.
  * <ul>
  * <li>{@code client-authentication-method}: {@code client_secret_basic} (Spring's default)
- * gives the {@code basic-form} profile, {@code client_secret_post} {@code post-form}; other
- * methods are left to Spring Security unless {@code tokenkeeper.clients.<id>.profile} says
- * how to talk to the provider (with other {@code tokenkeeper.clients.<id>} settings but no
- * profile, start-up fails naming that property);</li>
+ * gives the {@code basic-form} profile, the others {@code post-form} with that
+ * {@code client-authentication}; {@code private_key_jwt} needs
+ * {@code tokenkeeper.clients.<id>.jwt.signing-key} (or {@code .jwt.ssl-bundle}: Spring
+ * Security resolves its key through a bean, TokenKeeper through properties), the TLS methods
+ * {@code tokenkeeper.clients.<id>.ssl-bundle}; without them, and for methods TokenKeeper
+ * does not speak, the registration is left to Spring Security unless
+ * {@code tokenkeeper.clients.<id>} says how to serve it (with other settings there but not
+ * those, start-up fails naming the missing property);</li>
  * <li>{@code token-uri} from {@code spring.security.oauth2.client.provider.<provider>}, where
  * {@code provider} defaults to the id; a registration without one (issuer discovery), or
  * without client id or secret, is left to Spring Security unless
@@ -91,21 +96,38 @@ final class SpringClientRegistrationsImporter implements BeanPostProcessor {
 		boolean own = hasAny(binder, prefix);
 		Client client = (own && properties.getClients().get(id) != null) ? properties.getClients().get(id)
 				: new Client();
-		if (!hasValue(binder, prefix + ".profile")) {
-			ProviderProfile profile = profile(registration.clientAuthenticationMethod());
-			if (profile == null) {
-				String reason = "its client-authentication-method " + registration.clientAuthenticationMethod()
-						+ " is not one TokenKeeper speaks";
-				if (own) {
-					// the application asked TokenKeeper to serve it: say what is missing
-					throw new InvalidTokenKeeperConfigurationException(
-							List.of(new Problem(prefix + ".profile", "must be set: " + source + " is configured, but "
-									+ reason + " (client_secret_basic or client_secret_post)")));
-				}
-				leftToSpringSecurity(source, reason + "; set " + prefix + ".profile to serve it anyway");
-				return null;
+		ClientAuthentication method = authentication(registration.clientAuthenticationMethod());
+		boolean profileSet = hasValue(binder, prefix + ".profile");
+		boolean methodSet = hasValue(binder, prefix + ".client-authentication");
+		// Spring Security finds a private_key_jwt key through a bean, TokenKeeper through its properties
+		String missing = (method == ClientAuthentication.PRIVATE_KEY_JWT && !hasValue(binder, prefix + ".jwt.signing-key")
+				&& !hasValue(binder, prefix + ".jwt.ssl-bundle")) ? ".jwt.signing-key"
+						: (method != null && method.usesTlsCertificate() && !hasValue(binder, prefix + ".ssl-bundle"))
+								? ".ssl-bundle" : null;
+		if (!profileSet && !methodSet && (method == null || missing != null)) {
+			String reason = (method == null)
+					? "its client-authentication-method " + registration.clientAuthenticationMethod()
+							+ " is not one TokenKeeper speaks"
+					: "it uses " + method.oauthName() + ", and " + prefix + missing + " is not set";
+			if (own) {
+				// the application asked TokenKeeper to serve it: say what is missing
+				throw new InvalidTokenKeeperConfigurationException(List.of(new Problem(
+						prefix + ((method == null) ? ".profile" : missing), "must be set: " + source
+								+ " is configured, but " + reason + ((method == null) ? " (client_secret_basic, "
+										+ "client_secret_post, client_secret_jwt, private_key_jwt, tls_client_auth or "
+										+ "self_signed_tls_client_auth)" : ""))));
 			}
-			client.setProfile(profile);
+			leftToSpringSecurity(source, reason + "; set " + prefix + ((method == null) ? ".profile" : missing)
+					+ " to serve it");
+			return null;
+		}
+		if (!profileSet && method != null) {
+			client.setProfile((method == ClientAuthentication.CLIENT_SECRET_BASIC) ? ProviderProfile.BASIC_FORM
+					: ProviderProfile.POST_FORM);
+		}
+		if (!methodSet && method != null && missing == null && method != ClientAuthentication.CLIENT_SECRET_BASIC
+				&& method != ClientAuthentication.CLIENT_SECRET_POST) {
+			client.setClientAuthentication(method);
 		}
 		String providerId = StringUtils.hasText(registration.provider()) ? registration.provider().trim() : id;
 		String tokenUri = binder.bind(PROVIDER + "." + providerId + ".token-uri", String.class).orElse(null);
@@ -115,7 +137,8 @@ final class SpringClientRegistrationsImporter implements BeanPostProcessor {
 			return null;
 		}
 		boolean credentials = StringUtils.hasText(registration.clientId())
-				&& StringUtils.hasText(registration.clientSecret());
+				&& (StringUtils.hasText(registration.clientSecret())
+						|| !ClientAuthentications.method(client).usesClientSecret());
 		if (!own && !credentials) {
 			leftToSpringSecurity(source, "it has no client-id or no client-secret");
 			return null;
@@ -130,7 +153,7 @@ final class SpringClientRegistrationsImporter implements BeanPostProcessor {
 			client.setClientSecret(registration.clientSecret());
 		}
 		if (client.getScopes().isEmpty() && registration.scope() != null
-				&& client.getProfile().acceptsAudienceAndScopes()) {
+				&& client.getProfile().acceptsScopes()) {
 			client.setScopes(new ArrayList<>(registration.scope()));
 		}
 		if (logger.isDebugEnabled()) {
@@ -139,12 +162,17 @@ final class SpringClientRegistrationsImporter implements BeanPostProcessor {
 		return client;
 	}
 
-	private static @Nullable ProviderProfile profile(@Nullable String clientAuthenticationMethod) {
+	private static @Nullable ClientAuthentication authentication(@Nullable String clientAuthenticationMethod) {
 		String method = normalized(clientAuthenticationMethod);
-		if (method == null || method.equalsIgnoreCase("client_secret_basic")) {
-			return ProviderProfile.BASIC_FORM;
+		if (method == null) {
+			return ClientAuthentication.CLIENT_SECRET_BASIC;
 		}
-		return method.equalsIgnoreCase("client_secret_post") ? ProviderProfile.POST_FORM : null;
+		for (ClientAuthentication candidate : ClientAuthentication.values()) {
+			if (candidate.oauthName().equals(method)) {
+				return candidate;
+			}
+		}
+		return null;
 	}
 
 	private static boolean hasAny(Binder binder, String prefix) {

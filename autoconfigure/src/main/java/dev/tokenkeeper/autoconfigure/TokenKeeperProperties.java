@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
+import dev.tokenkeeper.token.ClientAuthentication;
 import dev.tokenkeeper.token.ProviderProfile;
 
 /**
@@ -69,6 +70,11 @@ public class TokenKeeperProperties {
 	 */
 	private final Replay replay = new Replay();
 
+	/**
+	 * The JWK Set of the private-key-jwt registrations' public keys.
+	 */
+	private final Jwks jwks = new Jwks();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -117,13 +123,18 @@ public class TokenKeeperProperties {
 		return this.replay;
 	}
 
+	public Jwks getJwks() {
+		return this.jwks;
+	}
+
 	/**
 	 * One client-credentials registration.
 	 */
 	public static class Client {
 
 		/**
-		 * The token endpoint's dialect: auth0, basic-form, post-form or candid-json.
+		 * The token endpoint's dialect: auth0, basic-form, post-form, candid-json or
+		 * smart-backend.
 		 */
 		private ProviderProfile profile = ProviderProfile.BASIC_FORM;
 
@@ -138,9 +149,23 @@ public class TokenKeeperProperties {
 		private @Nullable String clientId;
 
 		/**
-		 * OAuth2 client secret. Never logged or shown.
+		 * OAuth2 client secret, for the methods that use one (client-secret-basic,
+		 * client-secret-post, client-secret-jwt). Never logged or shown.
 		 */
 		private @Nullable String clientSecret;
+
+		/**
+		 * How the client authenticates: client-secret-basic, client-secret-post,
+		 * client-secret-jwt, private-key-jwt, tls-client-auth or self-signed-tls-client-auth.
+		 * Default: the profile's own (client-secret-basic for basic-form, private-key-jwt for
+		 * smart-backend, client-secret-post for the others).
+		 */
+		private @Nullable ClientAuthentication clientAuthentication;
+
+		/**
+		 * JWT client assertions (private-key-jwt, client-secret-jwt).
+		 */
+		private final Jwt jwt = new Jwt();
 
 		/**
 		 * Audience of the requested token. Required by the auth0 profile; sent as a form
@@ -230,6 +255,18 @@ public class TokenKeeperProperties {
 			this.clientSecret = clientSecret;
 		}
 
+		public @Nullable ClientAuthentication getClientAuthentication() {
+			return this.clientAuthentication;
+		}
+
+		public void setClientAuthentication(@Nullable ClientAuthentication clientAuthentication) {
+			this.clientAuthentication = clientAuthentication;
+		}
+
+		public Jwt getJwt() {
+			return this.jwt;
+		}
+
 		public @Nullable String getAudience() {
 			return this.audience;
 		}
@@ -306,6 +343,161 @@ public class TokenKeeperProperties {
 		public String toString() {
 			return "Client[profile=" + this.profile + ", tokenUri=" + this.tokenUri + ", clientId=" + this.clientId
 					+ ", clientSecret=******]";
+		}
+
+	}
+
+	/**
+	 * JWT client assertions (RFC 7523) of one registration.
+	 */
+	public static class Jwt {
+
+		/**
+		 * PEM private key (PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY, unencrypted,
+		 * optionally followed by its certificate or public key), e.g.
+		 * file:/run/secrets/key.pem. A changed file signs from the next token request on.
+		 */
+		private @Nullable String signingKey;
+
+		/**
+		 * PEM private key published in the JWK Set before it signs; rotation is "add next,
+		 * wait, promote".
+		 */
+		private @Nullable String nextSigningKey;
+
+		/**
+		 * Name of an SSL bundle (spring.ssl.bundle.*) whose key store entry signs, instead of
+		 * signing-key. A reloaded bundle signs from the next token request on.
+		 */
+		private @Nullable String sslBundle;
+
+		/**
+		 * Key store entry of ssl-bundle that signs. Default: the bundle's key alias, else
+		 * its only key entry.
+		 */
+		private @Nullable String keyAlias;
+
+		/**
+		 * The 'kid' header of private-key-jwt assertions. Default: the RFC 7638 SHA-256
+		 * thumbprint of the public key (which changes with the key).
+		 */
+		private @Nullable String keyId;
+
+		/**
+		 * Signing algorithm: RS256, RS384, RS512, PS256, PS384, ES256, ES384 or ES512 for
+		 * private-key-jwt (default RS256 for RSA keys, ES256 / ES384 / ES512 by EC curve;
+		 * smart-backend: RS384 or ES384 only); HS256, HS384 or HS512 for client-secret-jwt
+		 * (default HS256).
+		 */
+		private @Nullable String algorithm;
+
+		/**
+		 * Lifetime of each assertion (exp - iat); at most 5 minutes for smart-backend.
+		 */
+		private Duration lifetime = Duration.ofMinutes(1);
+
+		/**
+		 * The 'aud' claim. Default: the token URI (set it when a proxy changes the URI the
+		 * server sees).
+		 */
+		private @Nullable String audience;
+
+		public @Nullable String getSigningKey() {
+			return this.signingKey;
+		}
+
+		public void setSigningKey(@Nullable String signingKey) {
+			this.signingKey = signingKey;
+		}
+
+		public @Nullable String getNextSigningKey() {
+			return this.nextSigningKey;
+		}
+
+		public void setNextSigningKey(@Nullable String nextSigningKey) {
+			this.nextSigningKey = nextSigningKey;
+		}
+
+		public @Nullable String getSslBundle() {
+			return this.sslBundle;
+		}
+
+		public void setSslBundle(@Nullable String sslBundle) {
+			this.sslBundle = sslBundle;
+		}
+
+		public @Nullable String getKeyAlias() {
+			return this.keyAlias;
+		}
+
+		public void setKeyAlias(@Nullable String keyAlias) {
+			this.keyAlias = keyAlias;
+		}
+
+		public @Nullable String getKeyId() {
+			return this.keyId;
+		}
+
+		public void setKeyId(@Nullable String keyId) {
+			this.keyId = keyId;
+		}
+
+		public @Nullable String getAlgorithm() {
+			return this.algorithm;
+		}
+
+		public void setAlgorithm(@Nullable String algorithm) {
+			this.algorithm = algorithm;
+		}
+
+		public Duration getLifetime() {
+			return this.lifetime;
+		}
+
+		public void setLifetime(Duration lifetime) {
+			this.lifetime = lifetime;
+		}
+
+		public @Nullable String getAudience() {
+			return this.audience;
+		}
+
+		public void setAudience(@Nullable String audience) {
+			this.audience = audience;
+		}
+
+	}
+
+	/**
+	 * The JWK Set of the private-key-jwt registrations' public keys.
+	 */
+	public static class Jwks {
+
+		/**
+		 * Path the application serves the JWK Set at, e.g. /.well-known/jwks.json (WebFlux
+		 * and servlet applications). Not served when unset.
+		 */
+		private @Nullable String path;
+
+		/**
+		 * How long a key replaced by a rotation stays in the JWK Set.
+		 */
+		private Duration previousKeyRetention = Duration.ofHours(1);
+
+		public @Nullable String getPath() {
+			return this.path;
+		}
+
+		public void setPath(@Nullable String path) {
+			this.path = path;
+		}
+
+		public Duration getPreviousKeyRetention() {
+			return this.previousKeyRetention;
+		}
+
+		public void setPreviousKeyRetention(Duration previousKeyRetention) {
+			this.previousKeyRetention = previousKeyRetention;
 		}
 
 	}

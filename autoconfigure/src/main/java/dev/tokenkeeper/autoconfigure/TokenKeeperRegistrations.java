@@ -2,16 +2,23 @@ package dev.tokenkeeper.autoconfigure;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.util.StringUtils;
+
+import dev.tokenkeeper.assertion.JwtClientAssertions;
+import dev.tokenkeeper.assertion.SigningKeys;
 
 import dev.tokenkeeper.autoconfigure.InvalidTokenKeeperConfigurationException.Problem;
 import dev.tokenkeeper.autoconfigure.TokenKeeperProperties.Client;
@@ -22,6 +29,7 @@ import dev.tokenkeeper.cache.TokenRetryPolicy;
 import dev.tokenkeeper.routing.BaseUrl;
 import dev.tokenkeeper.routing.Loopback;
 import dev.tokenkeeper.routing.TokenRouter;
+import dev.tokenkeeper.token.ClientAssertions;
 import dev.tokenkeeper.token.ClientCredentials;
 import dev.tokenkeeper.token.ProviderProfile;
 import dev.tokenkeeper.token.TokenEndpointClient;
@@ -44,9 +52,13 @@ public final class TokenKeeperRegistrations {
 
 	private final TokenRouter router;
 
-	private TokenKeeperRegistrations(List<TokenRegistration> registrations, TokenRouter router) {
+	private final Map<String, SigningKeys> signingKeys;
+
+	private TokenKeeperRegistrations(List<TokenRegistration> registrations, TokenRouter router,
+			Map<String, SigningKeys> signingKeys) {
 		this.registrations = List.copyOf(registrations);
 		this.router = router;
+		this.signingKeys = Collections.unmodifiableMap(new LinkedHashMap<>(signingKeys));
 	}
 
 	/**
@@ -56,7 +68,21 @@ public final class TokenKeeperRegistrations {
 	 * @throws InvalidTokenKeeperConfigurationException naming every invalid property
 	 */
 	public static TokenKeeperRegistrations of(TokenKeeperProperties properties) {
+		return of(properties, Clock.systemUTC(), null);
+	}
+
+	/**
+	 * Validate the properties, read the signing keys and build the registrations.
+	 * @param properties the bound properties, read again on every token request
+	 * @param clock the clock client assertions and key rotations are timed by
+	 * @param sslBundles the application's SSL bundles, for keys from a key store
+	 * @return the registrations
+	 * @throws InvalidTokenKeeperConfigurationException naming every invalid property
+	 */
+	public static TokenKeeperRegistrations of(TokenKeeperProperties properties, Clock clock,
+			@Nullable SslBundles sslBundles) {
 		List<Problem> problems = new ArrayList<>();
+		Map<String, SigningKeys> signingKeys = new LinkedHashMap<>();
 		List<TokenRegistration> registrations = new ArrayList<>();
 		List<BaseUrl> baseUrls = new ArrayList<>();
 		Map<String, BaseUrl> seen = new HashMap<>();
@@ -67,12 +93,19 @@ public final class TokenKeeperRegistrations {
 						"has an invalid registration id: use letters, digits, '.', '_' and '-'"));
 				return;
 			}
+			int before = problems.size();
 			validateCredentials(prefix, client, problems);
+			ClientAssertions assertions = (problems.size() == before)
+					? ClientAuthentications.assertions(id, prefix, client, clock, sslBundles, problems) : null;
+			if (assertions instanceof JwtClientAssertions jwt && jwt.signingKeys() != null) {
+				signingKeys.put(id, jwt.signingKeys());
+			}
 			validateBaseUrls(id, prefix, client, seen, baseUrls, problems);
 			TokenLifetimePolicy lifetime = lifetime(prefix, client, problems);
 			TokenRetryPolicy retry = retry(prefix, client.getRetry(), properties.getRetry(), problems);
 			if (lifetime != null && retry != null) {
-				registrations.add(new TokenRegistration(id, () -> credentials(id, properties), lifetime, retry));
+				registrations.add(new TokenRegistration(id, () -> credentials(id, properties, assertions), lifetime,
+						retry));
 			}
 		});
 		validateGlobal(properties, problems);
@@ -80,7 +113,7 @@ public final class TokenKeeperRegistrations {
 			throw new InvalidTokenKeeperConfigurationException(problems);
 		}
 		List<String> ids = registrations.stream().map(TokenRegistration::id).toList();
-		return new TokenKeeperRegistrations(registrations, new TokenRouter(ids, baseUrls));
+		return new TokenKeeperRegistrations(registrations, new TokenRouter(ids, baseUrls), signingKeys);
 	}
 
 	private static void validateCredentials(String prefix, Client client, List<Problem> problems) {
@@ -98,31 +131,28 @@ public final class TokenKeeperRegistrations {
 		if (!StringUtils.hasText(client.getClientId())) {
 			problems.add(new Problem(prefix + "client-id", "must be set"));
 		}
-		if (!StringUtils.hasText(client.getClientSecret())) {
-			problems.add(new Problem(prefix + "client-secret", "must be set"));
-		}
+		ClientAuthentications.validate(prefix, client, problems);
 		if (profile.requiresAudience() && !StringUtils.hasText(client.getAudience())) {
 			problems.add(new Problem(prefix + "audience", "must be set for profile " + profile.configName()));
 		}
-		if (!profile.acceptsAudienceAndScopes()) {
-			if (StringUtils.hasText(client.getAudience())) {
-				problems.add(new Problem(prefix + "audience", "is not sent by profile " + profile.configName()
-						+ "; remove it"));
-			}
-			if (!client.getScopes().isEmpty()) {
-				problems.add(new Problem(prefix + "scopes", "are not sent by profile " + profile.configName()
-						+ "; remove them"));
-			}
+		if (!profile.acceptsAudience() && StringUtils.hasText(client.getAudience())) {
+			problems.add(new Problem(prefix + "audience", "is not sent by profile " + profile.configName()
+					+ "; remove it"));
+		}
+		if (!profile.acceptsScopes() && !client.getScopes().isEmpty()) {
+			problems.add(new Problem(prefix + "scopes", "are not sent by profile " + profile.configName()
+					+ "; remove them"));
 		}
 		if (!client.getAdditionalParameters().isEmpty() && !profile.acceptsAdditionalParameters()) {
 			problems.add(new Problem(prefix + "additional-parameters", "are not sent by profile "
-					+ profile.configName() + ", which sends client_id and client_secret only; remove them"));
+					+ profile.configName() + ", whose provider takes an exact set of fields; remove them"));
 		}
 		client.getAdditionalParameters().keySet().forEach((name) -> {
 			if (ProviderProfile.RESERVED_FIELDS.contains(name)) {
 				problems.add(new Problem(prefix + "additional-parameters." + name,
 						"repeats a field TokenKeeper sends itself (grant_type, client_id, client_secret, "
-								+ "audience, scope); use the dedicated property instead"));
+								+ "audience, scope, client_assertion_type, client_assertion); use the dedicated "
+								+ "property instead"));
 			}
 		});
 	}
@@ -255,11 +285,17 @@ public final class TokenKeeperRegistrations {
 	}
 
 	/** Credentials as configured now, so that refreshed configuration takes effect. */
-	private static ClientCredentials credentials(String id, TokenKeeperProperties properties) {
+	private static ClientCredentials credentials(String id, TokenKeeperProperties properties,
+			@Nullable ClientAssertions assertions) {
 		Client client = properties.getClients().get(id);
 		List<Problem> problems = new ArrayList<>();
 		if (client != null) {
 			validateCredentials(PREFIX + id + ".", client, problems);
+		}
+		if (client != null && problems.isEmpty() && ClientAuthentications.method(client).usesAssertion()
+				&& assertions == null) {
+			problems.add(new Problem(PREFIX + id + ".client-authentication",
+					"was changed to a JWT method while the application runs; restart to read its key"));
 		}
 		if (client == null || !problems.isEmpty()) {
 			throw new InvalidTokenKeeperConfigurationException((client == null)
@@ -269,7 +305,8 @@ public final class TokenKeeperRegistrations {
 		return new ClientCredentials(id, client.getProfile(), URI.create(client.getTokenUri().trim()),
 				client.getClientId(), client.getClientSecret(),
 				StringUtils.hasText(client.getAudience()) ? client.getAudience() : null, scopes,
-				client.getAdditionalParameters());
+				client.getAdditionalParameters(), ClientAuthentications.method(client),
+				ClientAuthentications.method(client).usesAssertion() ? assertions : null);
 	}
 
 	/**
@@ -286,7 +323,7 @@ public final class TokenKeeperRegistrations {
 			TokenEndpointClient client = clients.get(registration.id());
 			return (client != null) ? registration.withClient(client) : registration;
 		}).toList();
-		return new TokenKeeperRegistrations(registrations, this.router);
+		return new TokenKeeperRegistrations(registrations, this.router, this.signingKeys);
 	}
 
 	/**
@@ -295,6 +332,14 @@ public final class TokenKeeperRegistrations {
 	 */
 	public List<TokenRegistration> registrations() {
 		return this.registrations;
+	}
+
+	/**
+	 * The signing keys of the {@code private-key-jwt} registrations, for the JWK Set.
+	 * @return the keys by registration id
+	 */
+	public Map<String, SigningKeys> signingKeys() {
+		return this.signingKeys;
 	}
 
 	/**

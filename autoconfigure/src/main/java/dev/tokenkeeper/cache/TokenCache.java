@@ -34,7 +34,6 @@ import dev.tokenkeeper.cache.TokenCacheObserver.RegistrationObserver;
 import dev.tokenkeeper.cache.TokenStatus.LastError;
 import dev.tokenkeeper.token.ClientCredentials;
 import dev.tokenkeeper.token.IssuedToken;
-import dev.tokenkeeper.token.ProviderProfile;
 import dev.tokenkeeper.token.TokenEndpointClient;
 import dev.tokenkeeper.token.TokenEndpointException;
 import dev.tokenkeeper.token.TokenRequestOutcome;
@@ -288,8 +287,7 @@ public final class TokenCache {
 	private static ClientRegistration clientRegistration(ClientCredentials credentials) {
 		return ClientRegistration.withRegistrationId(credentials.registrationId())
 			.clientId(credentials.clientId())
-			.clientAuthenticationMethod((credentials.profile() == ProviderProfile.BASIC_FORM)
-					? ClientAuthenticationMethod.CLIENT_SECRET_BASIC : ClientAuthenticationMethod.CLIENT_SECRET_POST)
+			.clientAuthenticationMethod(new ClientAuthenticationMethod(credentials.clientAuthentication().oauthName()))
 			.authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
 			.tokenUri(credentials.tokenUri().toString())
 			.scope(credentials.scopes())

@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What one token request is made of: the registration it serves and what the provider
  * needs. Read afresh for every token request so that refreshed configuration applies.
@@ -19,21 +21,48 @@ import java.util.Map;
  * @param audience the audience, or {@code null}
  * @param scopes the scopes, possibly empty
  * @param additionalParameters extra fields for every token request
+ * @param clientAuthentication how the client authenticates
+ * @param assertions the {@code client_assertion} factory of the JWT methods, else
+ * {@code null}
  * @author TokenKeeper
  */
 public record ClientCredentials(String registrationId, ProviderProfile profile, URI tokenUri, String clientId,
-		String clientSecret, String audience, List<String> scopes, Map<String, String> additionalParameters) {
+		@Nullable String clientSecret, @Nullable String audience, List<String> scopes,
+		Map<String, String> additionalParameters, ClientAuthentication clientAuthentication,
+		@Nullable ClientAssertions assertions) {
 
 	public ClientCredentials {
 		scopes = List.copyOf(scopes);
 		// configuration order, so the wire is stable (Map.copyOf's order varies per JVM)
 		additionalParameters = Collections.unmodifiableMap(new LinkedHashMap<>(additionalParameters));
+		if (clientAuthentication.usesAssertion() && assertions == null) {
+			throw new IllegalArgumentException(clientAuthentication.configName() + " needs client assertions");
+		}
+	}
+
+	/**
+	 * Credentials that authenticate the profile's own way, with the client secret.
+	 * @param registrationId the registration id
+	 * @param profile the provider profile
+	 * @param tokenUri the token endpoint
+	 * @param clientId the OAuth2 client id
+	 * @param clientSecret the OAuth2 client secret
+	 * @param audience the audience, or {@code null}
+	 * @param scopes the scopes, possibly empty
+	 * @param additionalParameters extra fields for every token request
+	 */
+	public ClientCredentials(String registrationId, ProviderProfile profile, URI tokenUri, String clientId,
+			@Nullable String clientSecret, @Nullable String audience, List<String> scopes,
+			Map<String, String> additionalParameters) {
+		this(registrationId, profile, tokenUri, clientId, clientSecret, audience, scopes, additionalParameters,
+				profile.defaultClientAuthentication(), null);
 	}
 
 	@Override
 	public String toString() {
 		return "ClientCredentials[registrationId=" + this.registrationId + ", profile=" + this.profile.configName()
-				+ ", tokenUri=" + this.tokenUri + ", clientId=" + this.clientId + ", clientSecret=******"
+				+ ", clientAuthentication=" + this.clientAuthentication.configName() + ", tokenUri=" + this.tokenUri
+				+ ", clientId=" + this.clientId + ", clientSecret=******"
 				+ ", audience=" + this.audience + ", scopes=" + this.scopes + "]";
 	}
 

@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.tokenkeeper.token.ProviderProfile.BodyFormat;
-import dev.tokenkeeper.token.ProviderProfile.ClientAuthentication;
 
 /**
  * The bytes of one client-credentials token request, built from a profile's data. Encoded
@@ -17,6 +16,9 @@ import dev.tokenkeeper.token.ProviderProfile.ClientAuthentication;
  * @author TokenKeeper
  */
 final class TokenRequest {
+
+	/** RFC 7523 section 2.2. */
+	static final String JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
 	private final URI uri;
 
@@ -40,20 +42,29 @@ final class TokenRequest {
 			fields.put("grant_type", "client_credentials");
 		}
 		String authorization = null;
-		if (profile.clientAuthentication() == ClientAuthentication.BASIC) {
-			authorization = basic(credentials.clientId(), credentials.clientSecret());
-		}
-		else {
-			fields.put("client_id", credentials.clientId());
-			fields.put("client_secret", credentials.clientSecret());
-		}
-		if (profile.acceptsAudienceAndScopes()) {
-			if (credentials.audience() != null && !credentials.audience().isEmpty()) {
-				fields.put("audience", credentials.audience());
+		ClientAuthentication method = credentials.clientAuthentication();
+		switch (method) {
+			case CLIENT_SECRET_BASIC -> authorization = basic(credentials.clientId(), credentials.clientSecret());
+			case CLIENT_SECRET_POST -> {
+				fields.put("client_id", credentials.clientId());
+				fields.put("client_secret", credentials.clientSecret());
 			}
-			if (!credentials.scopes().isEmpty()) {
-				fields.put("scope", String.join(" ", credentials.scopes()));
+			case CLIENT_SECRET_JWT, PRIVATE_KEY_JWT -> {
+				if (profile.sendsClientIdWithAssertion()) {
+					fields.put("client_id", credentials.clientId());
+				}
+				fields.put("client_assertion_type", JWT_BEARER);
+				// created here, per token request (a retry builds a new request): a fresh jti each
+				fields.put("client_assertion", credentials.assertions().create(credentials));
 			}
+			// the TLS connection's client certificate authenticates; the server needs the id
+			case TLS_CLIENT_AUTH, SELF_SIGNED_TLS_CLIENT_AUTH -> fields.put("client_id", credentials.clientId());
+		}
+		if (profile.acceptsAudience() && credentials.audience() != null && !credentials.audience().isEmpty()) {
+			fields.put("audience", credentials.audience());
+		}
+		if (profile.acceptsScopes() && !credentials.scopes().isEmpty()) {
+			fields.put("scope", String.join(" ", credentials.scopes()));
 		}
 		if (profile.acceptsAdditionalParameters()) {
 			credentials.additionalParameters().forEach(fields::putIfAbsent);

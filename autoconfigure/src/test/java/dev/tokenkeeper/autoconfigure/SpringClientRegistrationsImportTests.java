@@ -2,8 +2,10 @@ package dev.tokenkeeper.autoconfigure;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Map;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
@@ -11,6 +13,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.http.HttpHeaders;
@@ -18,8 +21,10 @@ import org.springframework.security.oauth2.client.web.ClientAttributes;
 import org.springframework.web.client.RestClient;
 
 import dev.tokenkeeper.cache.TokenCache;
+import dev.tokenkeeper.test.FormBodies;
 import dev.tokenkeeper.test.MutableClock;
 import dev.tokenkeeper.test.RestClientContexts;
+import dev.tokenkeeper.test.TestKeys;
 import dev.tokenkeeper.test.TokenEndpointStubs;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -143,14 +148,59 @@ class SpringClientRegistrationsImportTests {
 	}
 
 	@Test
-	void registrationWhenAuthenticationMethodUnsupportedButTokenKeeperAddsToItThenFailureNamesTheProfile() {
+	void registrationWhenPrivateKeyJwtWithoutKeyButTokenKeeperAddsToItThenFailureNamesTheSigningKey() {
 		this.contextRunner.withPropertyValues(REGISTRATION + "legacy.client-authentication-method=private_key_jwt",
 				"tokenkeeper.clients.legacy.base-urls=" + this.server.baseUrl() + "/legacy-api")
 			.run((context) -> assertThat(context).getFailure()
 				.rootCause()
 				.isInstanceOf(InvalidTokenKeeperConfigurationException.class)
-				.hasMessageContaining("tokenkeeper.clients.legacy.profile")
+				.hasMessageContaining("tokenkeeper.clients.legacy.jwt.signing-key")
 				.hasMessageContaining("private_key_jwt")
+				.hasMessageNotContaining("a+b/c:=%"));
+	}
+
+	@Test
+	void registrationWhenPrivateKeyJwtAndTokenKeeperHasTheKeyThenAssertionWithoutSecret(@TempDir Path directory) {
+		Path key = TestKeys.write(directory.resolve("key.pem"), TestKeys.pkcs8(TestKeys.ec("secp256r1")));
+		this.contextRunner.withPropertyValues(REGISTRATION + "legacy.client-authentication-method=private_key_jwt",
+				REGISTRATION + "legacy.client-secret=", "tokenkeeper.clients.legacy.jwt.signing-key=file:" + key)
+			.run((context) -> {
+				assertThat(legacyCall(context.getBean(RestClient.Builder.class).build())).isEqualTo("data");
+				Map<String, String> form = FormBodies.fields(onlyTokenRequest());
+				assertThat(form).containsEntry("client_id", "legacy client")
+					.containsEntry("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+					.containsEntry("scope", "read write")
+					.doesNotContainKey("client_secret");
+				assertThat(com.nimbusds.jwt.SignedJWT.parse(form.get("client_assertion")).getHeader().getAlgorithm())
+					.hasToString("ES256");
+			});
+	}
+
+	@Test
+	void registrationWhenClientSecretJwtThenHmacAssertionOverItsSecret() {
+		String secret = "spring-style-client-secret-jwt-0123456789";
+		this.contextRunner.withPropertyValues(REGISTRATION + "legacy.client-authentication-method=client_secret_jwt",
+				REGISTRATION + "legacy.client-secret=" + secret)
+			.run((context) -> {
+				assertThat(legacyCall(context.getBean(RestClient.Builder.class).build())).isEqualTo("data");
+				LoggedRequest request = onlyTokenRequest();
+				Map<String, String> form = FormBodies.fields(request);
+				assertThat(form).containsKeys("client_id", "client_assertion").doesNotContainKey("client_secret");
+				assertThat(request.getBodyAsString()).doesNotContain(secret);
+				assertThat(com.nimbusds.jwt.SignedJWT.parse(form.get("client_assertion"))
+					.verify(new com.nimbusds.jose.crypto.MACVerifier(secret))).isTrue();
+			});
+	}
+
+	@Test
+	void registrationWhenAuthenticationMethodUnknownButTokenKeeperAddsToItThenFailureNamesTheProfile() {
+		this.contextRunner.withPropertyValues(REGISTRATION + "legacy.client-authentication-method=none",
+				"tokenkeeper.clients.legacy.base-urls=" + this.server.baseUrl() + "/legacy-api")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidTokenKeeperConfigurationException.class)
+				.hasMessageContaining("tokenkeeper.clients.legacy.profile")
+				.hasMessageContaining("none")
 				.hasMessageNotContaining("a+b/c:=%"));
 	}
 

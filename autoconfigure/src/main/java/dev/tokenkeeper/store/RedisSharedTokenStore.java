@@ -12,6 +12,8 @@ import java.util.function.Predicate;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -36,8 +38,13 @@ import dev.tokenkeeper.token.IssuedToken;
  * cleans up.</li>
  * <li>An instance that finds no usable token takes a lock ({@code SET NX PX} with a random
  * owner), requests the token, shares it and releases the lock (a Lua compare-and-delete, so
- * only its owner releases it). The others poll for the token until the lock timeout, then
- * request their own. Locks still held are released on shutdown.</li>
+ * only its owner releases it). While its request runs, the owner extends the lock every third
+ * of the lock timeout (a Lua compare-and-extend, as Redisson's watchdog does), so the lock
+ * outlives a dead owner by at most the lock timeout, however long a live owner's request
+ * takes. The others poll for the token while the lock is held, and take the lock themselves
+ * once it is gone; only after the longest a token request can take (its attempts, timeouts
+ * and backoffs) do they request their own without it. Locks still held are released on
+ * shutdown.</li>
  * <li>A 401 drops the shared token only if it is still the rejected one (Lua
  * compare-and-delete): a stale 401 never drops a newer token.</li>
  * <li>Every Redis command has a short timeout of its own. When Redis is down or slow, the
@@ -54,6 +61,11 @@ public final class RedisSharedTokenStore implements SharedTokenStore, Disposable
 	/** A lock released only by its owner; an unreadable entry dropped only if unchanged. */
 	private static final RedisScript<Long> DELETE_IF_EQUAL = RedisScript.of(
 			"if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end",
+			Long.class);
+
+	/** A lock extended only by its owner, while its token request runs. */
+	private static final RedisScript<Long> EXTEND_IF_EQUAL = RedisScript.of(
+			"if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end",
 			Long.class);
 
 	/** The entry of one token (by its tag prefix) dropped, never a newer token's. */
@@ -73,10 +85,12 @@ public final class RedisSharedTokenStore implements SharedTokenStore, Disposable
 
 	private final Duration pollInterval;
 
+	private final Duration longestRequest;
+
 	private final SharedTokenStoreObserver observer;
 
 	/** Locks this instance holds, by owner value, for release on shutdown. */
-	private final Map<String, String> heldLocks = new ConcurrentHashMap<>();
+	private final Map<String, HeldLock> heldLocks = new ConcurrentHashMap<>();
 
 	/** The prefix of the last token a 401 rejected, by token key: never taken from Redis again. */
 	private final Map<String, String> rejected = new ConcurrentHashMap<>();
@@ -97,12 +111,32 @@ public final class RedisSharedTokenStore implements SharedTokenStore, Disposable
 	public RedisSharedTokenStore(ReactiveRedisConnectionFactory connectionFactory, TokenEncryption encryption,
 			Clock clock, Duration commandTimeout, Duration lockTimeout, Duration pollInterval,
 			SharedTokenStoreObserver observer) {
+		this(connectionFactory, encryption, clock, commandTimeout, lockTimeout, pollInterval, lockTimeout, observer);
+	}
+
+	/**
+	 * Create a store.
+	 * @param connectionFactory the Redis connection
+	 * @param encryption how tokens are written
+	 * @param clock the clock that judges expiry
+	 * @param commandTimeout the longest wait for one Redis command
+	 * @param lockTimeout how long the lock of a token request outlives an owner that stopped
+	 * extending it (the owner extends it every third of this while its request runs)
+	 * @param pollInterval how often waiting instances look for the result
+	 * @param longestRequest the longest a token request can take, retries included: how long
+	 * others wait for a lock that is still held before requesting their own
+	 * @param observer hears which path served each token
+	 */
+	public RedisSharedTokenStore(ReactiveRedisConnectionFactory connectionFactory, TokenEncryption encryption,
+			Clock clock, Duration commandTimeout, Duration lockTimeout, Duration pollInterval, Duration longestRequest,
+			SharedTokenStoreObserver observer) {
 		this.redis = new ReactiveStringRedisTemplate(connectionFactory);
 		this.encryption = encryption;
 		this.clock = clock;
 		this.commandTimeout = commandTimeout;
 		this.lockTimeout = lockTimeout;
 		this.pollInterval = pollInterval;
+		this.longestRequest = longestRequest;
 		this.observer = observer;
 	}
 
@@ -111,7 +145,7 @@ public final class RedisSharedTokenStore implements SharedTokenStore, Disposable
 			Mono<IssuedToken> fetch) {
 		return Mono.defer(() -> {
 			Lookup lookup = new Lookup(credentials.registrationId(), SharedTokenKey.of(credentials), usable, fetch,
-					System.nanoTime() + this.lockTimeout.toNanos());
+					System.nanoTime() + this.longestRequest.toNanos());
 			return attempt(lookup).onErrorResume(Unavailable.class, (ex) -> {
 				unreachable(ex.getCause());
 				return fetch.doOnNext((token) -> served(lookup, Result.FALLBACK));
@@ -158,11 +192,6 @@ public final class RedisSharedTokenStore implements SharedTokenStore, Disposable
 	private Mono<Boolean> lock(Lookup lookup, String owner) {
 		String lock = lookup.key.lock();
 		return command(this.redis.opsForValue().setIfAbsent(lock, owner, this.lockTimeout))
-			.doOnNext((acquired) -> {
-				if (acquired) {
-					this.heldLocks.put(owner, lock);
-				}
-			})
 			.doOnError((ex) -> {
 				// A SET that reached a slow Redis may still take effect: undo it once it has.
 				this.redis.execute(DELETE_IF_EQUAL, List.of(lock), List.of(owner))
@@ -171,20 +200,39 @@ public final class RedisSharedTokenStore implements SharedTokenStore, Disposable
 	}
 
 	private Mono<IssuedToken> requestAsOwner(Lookup lookup, String owner) {
-		String lock = lookup.key.lock();
-		// The lock is released before the token is handed on, also when the request fails.
-		return Mono.usingWhen(Mono.just(owner),
+		// The lock is extended while the request runs, and released before the token is
+		// handed on, also when the request fails.
+		return Mono.usingWhen(Mono.fromSupplier(() -> hold(lookup.key.lock(), owner)),
 				(held) -> read(lookup).doOnNext((token) -> served(lookup, Result.SHARED))
 					// The token may have been shared between this instance's miss and its lock.
 					.switchIfEmpty(Mono.defer(() -> lookup.fetch.flatMap((token) -> share(lookup, token)))),
-				(held) -> release(lock, held), (held, ex) -> release(lock, held), (held) -> release(lock, held));
+				this::release, (held, ex) -> release(held), this::release);
+	}
+
+	/** Extend the lock every third of the lock timeout until released or no longer ours. */
+	private HeldLock hold(String lock, String owner) {
+		Duration period = Duration.ofMillis(Math.max(1, this.lockTimeout.toMillis() / 3));
+		List<String> args = List.of(owner, String.valueOf(this.lockTimeout.toMillis()));
+		// Timers on Reactor's parallel scheduler and non-blocking commands: never an event loop blocked.
+		Disposable renewal = Flux.interval(period, period, Schedulers.parallel())
+			.onBackpressureDrop()
+			.concatMap((tick) -> command(this.redis.execute(EXTEND_IF_EQUAL, List.of(lock), args).next())
+				// A renewal Redis missed is tried again at the next tick, while the lock lasts.
+				.onErrorResume(Unavailable.class, (ex) -> Mono.just(-1L)))
+			.takeWhile((extended) -> extended != 0)
+			.subscribe(null, (ex) -> logger.debug("Stopped extending a token lock: " + ex.getClass().getSimpleName()),
+					() -> logger.debug("Stopped extending a token lock that is no longer this instance's"));
+		HeldLock held = new HeldLock(lock, owner, renewal);
+		this.heldLocks.put(owner, held);
+		return held;
 	}
 
 	private Mono<IssuedToken> waitOrRequest(Lookup lookup) {
 		if (System.nanoTime() - lookup.waitUntilNanos >= 0) {
 			if (logger.isInfoEnabled()) {
-				logger.info("No shared token for registration '" + lookup.registrationId + "' within the lock timeout ("
-						+ this.lockTimeout.toMillis() + " ms); requesting one here");
+				logger.info("No shared token for registration '" + lookup.registrationId
+						+ "' within the longest a token request can take (" + this.longestRequest.toMillis()
+						+ " ms) while another instance held its lock; requesting one here");
 			}
 			return lookup.fetch.flatMap((token) -> share(lookup, token));
 		}
@@ -211,9 +259,10 @@ public final class RedisSharedTokenStore implements SharedTokenStore, Disposable
 			});
 	}
 
-	private Mono<Void> release(String lock, String owner) {
-		return command(this.redis.execute(DELETE_IF_EQUAL, List.of(lock), List.of(owner)).next())
-			.doFinally((signal) -> this.heldLocks.remove(owner))
+	private Mono<Void> release(HeldLock held) {
+		held.renewal.dispose();
+		return command(this.redis.execute(DELETE_IF_EQUAL, List.of(held.lock), List.of(held.owner)).next())
+			.doFinally((signal) -> this.heldLocks.remove(held.owner))
 			.then()
 			.onErrorResume((ex) -> {
 				logger.debug("Could not release a token lock; it expires after the lock timeout");
@@ -241,9 +290,10 @@ public final class RedisSharedTokenStore implements SharedTokenStore, Disposable
 	/** Release the locks this instance still holds, so that no other instance waits for them. */
 	@Override
 	public void destroy() {
-		this.heldLocks.forEach((owner, lock) -> {
+		this.heldLocks.forEach((owner, held) -> {
+			held.renewal.dispose();
 			try {
-				command(this.redis.execute(DELETE_IF_EQUAL, List.of(lock), List.of(owner)).next())
+				command(this.redis.execute(DELETE_IF_EQUAL, List.of(held.lock), List.of(owner)).next())
 					.block(this.commandTimeout.multipliedBy(2));
 			}
 			catch (RuntimeException ex) {
@@ -296,6 +346,11 @@ public final class RedisSharedTokenStore implements SharedTokenStore, Disposable
 	/** One call of {@link #obtain}. */
 	private record Lookup(String registrationId, SharedTokenKey key, Predicate<IssuedToken> usable,
 			Mono<IssuedToken> fetch, long waitUntilNanos) {
+
+	}
+
+	/** A lock this instance holds, and the renewal that extends it. */
+	private record HeldLock(String lock, String owner, Disposable renewal) {
 
 	}
 

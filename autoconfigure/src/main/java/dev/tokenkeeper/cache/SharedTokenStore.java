@@ -1,5 +1,7 @@
 package dev.tokenkeeper.cache;
 
+import java.time.Duration;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 import org.jspecify.annotations.Nullable;
@@ -7,6 +9,7 @@ import reactor.core.publisher.Mono;
 
 import dev.tokenkeeper.token.ClientCredentials;
 import dev.tokenkeeper.token.IssuedToken;
+import dev.tokenkeeper.token.TokenEndpointException;
 
 /**
  * Where the instances of a fleet share tokens, behind each instance's Caffeine cache. The
@@ -44,6 +47,22 @@ public interface SharedTokenStore {
 	 * @return the token
 	 */
 	Mono<IssuedToken> obtain(ClientCredentials credentials, Predicate<IssuedToken> usable, Mono<IssuedToken> fetch);
+
+	/**
+	 * A token for these credentials, as {@link #obtain(ClientCredentials, Predicate, Mono)};
+	 * when {@code fetch} fails, the failure is shared too: callers on every instance get it
+	 * at once, without a request of their own, for as long as {@code holdFailure} says.
+	 * @param credentials what the token is minted for (the shared key derives from it)
+	 * @param usable whether a shared token may still be used by this instance
+	 * @param fetch the token request, with its retries
+	 * @param holdFailure how long a failure of {@code fetch} holds: its cool-down, or the
+	 * provider's {@code Retry-After} when longer
+	 * @return the token, or the failure (this instance's own, or one another instance had)
+	 */
+	default Mono<IssuedToken> obtain(ClientCredentials credentials, Predicate<IssuedToken> usable,
+			Mono<IssuedToken> fetch, Function<TokenEndpointException, Duration> holdFailure) {
+		return obtain(credentials, usable, fetch);
+	}
 
 	/**
 	 * Drop the shared token if it is still the given one (a stale 401 must never drop a

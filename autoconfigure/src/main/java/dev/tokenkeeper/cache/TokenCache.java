@@ -216,7 +216,8 @@ public final class TokenCache {
 		// would refresh again at once.
 		this.store
 			.obtain(credentials,
-					(shared) -> this.clock.millis() < registration.lifetime().refreshAt(shared).toEpochMilli(), fetch)
+					(shared) -> this.clock.millis() < registration.lifetime().refreshAt(shared).toEpochMilli(), fetch,
+					state::holdingFor)
 			.map((issued) -> cache(state, credentials, issued))
 			.subscribe((token) -> {
 				state.succeeded(token);
@@ -478,11 +479,7 @@ public final class TokenCache {
 			Duration coolDown = jittered(this.registration.retry().coolDown(failures));
 			if (ex instanceof TokenEndpointException endpoint) {
 				this.lastError = LastError.of(Instant.ofEpochMilli(now), endpoint);
-				Duration retryAfter = endpoint.getRetryAfter();
-				if (endpoint.getOutcome() == TokenRequestOutcome.RATE_LIMITED && retryAfter != null
-						&& retryAfter.compareTo(coolDown) > 0) {
-					coolDown = retryAfter;
-				}
+				coolDown = holding(endpoint, coolDown);
 				if (logger.isWarnEnabled()) {
 					logger.warn(endpoint.getMessage() + "; next attempt in " + coolDown.toMillis() + " ms");
 				}
@@ -491,6 +488,27 @@ public final class TokenCache {
 				logger.warn("Token request for registration '" + this.registration.id() + "' failed: " + ex);
 			}
 			this.failure = new Failure(this.registration.id(), ex, now + coolDown.toMillis());
+		}
+
+		/** How long the fleet holds this registration's next failure (no jitter: one instance sets it). */
+		Duration holdingFor(TokenEndpointException failure) {
+			return holding(failure, this.registration.retry().coolDown(this.consecutiveFailures + 1));
+		}
+
+		/**
+		 * A failure holds for its cool-down, or a rate limit's {@code Retry-After} when
+		 * longer; one that another instance of the fleet had holds for what is left of it.
+		 */
+		private static Duration holding(TokenEndpointException failure, Duration coolDown) {
+			Duration retryAfter = failure.getRetryAfter();
+			if (retryAfter == null) {
+				return coolDown;
+			}
+			if (failure.isCoolingDown()) {
+				return retryAfter;
+			}
+			return (failure.getOutcome() == TokenRequestOutcome.RATE_LIMITED && retryAfter.compareTo(coolDown) > 0)
+					? retryAfter : coolDown;
 		}
 
 		/** Spreads the instances of a fleet that failed together: up to a quarter shorter. */

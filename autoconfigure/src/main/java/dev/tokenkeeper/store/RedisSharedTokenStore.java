@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 import org.apache.commons.logging.Log;
@@ -26,6 +27,7 @@ import dev.tokenkeeper.cache.SharedTokenStore;
 import dev.tokenkeeper.store.SharedTokenStoreObserver.Result;
 import dev.tokenkeeper.token.ClientCredentials;
 import dev.tokenkeeper.token.IssuedToken;
+import dev.tokenkeeper.token.TokenEndpointException;
 
 /**
  * Shares tokens between the instances of a fleet through Redis, behind each instance's own
@@ -45,6 +47,12 @@ import dev.tokenkeeper.token.IssuedToken;
  * once it is gone; only after the longest a token request can take (its attempts, timeouts
  * and backoffs) do they request their own without it. Locks still held are released on
  * shutdown.</li>
+ * <li>When the owner's request fails, it writes the failure (outcome, status and the
+ * provider's redacted error, never a secret or a token; sealed like tokens) under a key
+ * beside the token's before it releases the lock. Until the longer of its cool-down and the
+ * provider's {@code Retry-After} has passed (judged by each instance's {@link Clock}; the
+ * Redis TTL only cleans up), callers on every instance get that failure at once instead of
+ * each instance sending a request of its own.</li>
  * <li>A 401 drops the shared token only if it is still the rejected one (Lua
  * compare-and-delete): a stale 401 never drops a newer token.</li>
  * <li>Every Redis command has a short timeout of its own. When Redis is down or slow, the
@@ -143,9 +151,18 @@ public final class RedisSharedTokenStore implements SharedTokenStore, Disposable
 	@Override
 	public Mono<IssuedToken> obtain(ClientCredentials credentials, Predicate<IssuedToken> usable,
 			Mono<IssuedToken> fetch) {
+		return obtain(credentials, usable, fetch, (failure) -> {
+			Duration retryAfter = failure.getRetryAfter();
+			return (retryAfter != null) ? retryAfter : Duration.ZERO;
+		});
+	}
+
+	@Override
+	public Mono<IssuedToken> obtain(ClientCredentials credentials, Predicate<IssuedToken> usable,
+			Mono<IssuedToken> fetch, Function<TokenEndpointException, Duration> holdFailure) {
 		return Mono.defer(() -> {
 			Lookup lookup = new Lookup(credentials.registrationId(), SharedTokenKey.of(credentials), usable, fetch,
-					System.nanoTime() + this.longestRequest.toNanos());
+					holdFailure, System.nanoTime() + this.longestRequest.toNanos());
 			return attempt(lookup).onErrorResume(Unavailable.class, (ex) -> {
 				unreachable(ex.getCause());
 				return fetch.doOnNext((token) -> served(lookup, Result.FALLBACK));
@@ -156,9 +173,13 @@ public final class RedisSharedTokenStore implements SharedTokenStore, Disposable
 			.publishOn(Schedulers.parallel());
 	}
 
-	/** Take the shared token, or the lock and request it, or wait for whoever holds the lock. */
+	/**
+	 * Take the shared token, or the failure the fleet still holds, or the lock and request
+	 * it, or wait for whoever holds the lock.
+	 */
 	private Mono<IssuedToken> attempt(Lookup lookup) {
 		return read(lookup).doOnNext((token) -> served(lookup, Result.SHARED))
+			.switchIfEmpty(Mono.defer(() -> heldFailure(lookup)))
 			.switchIfEmpty(Mono.defer(() -> {
 				String owner = UUID.randomUUID().toString();
 				return lock(lookup, owner)
@@ -204,8 +225,10 @@ public final class RedisSharedTokenStore implements SharedTokenStore, Disposable
 		// handed on, also when the request fails.
 		return Mono.usingWhen(Mono.fromSupplier(() -> hold(lookup.key.lock(), owner)),
 				(held) -> read(lookup).doOnNext((token) -> served(lookup, Result.SHARED))
-					// The token may have been shared between this instance's miss and its lock.
-					.switchIfEmpty(Mono.defer(() -> lookup.fetch.flatMap((token) -> share(lookup, token)))),
+					// The token, or a failure, may have been shared between this instance's
+					// miss and its lock.
+					.switchIfEmpty(Mono.defer(() -> heldFailure(lookup)))
+					.switchIfEmpty(Mono.defer(() -> fetchAndShare(lookup))),
 				this::release, (held, ex) -> release(held), this::release);
 	}
 
@@ -234,9 +257,54 @@ public final class RedisSharedTokenStore implements SharedTokenStore, Disposable
 						+ "' within the longest a token request can take (" + this.longestRequest.toMillis()
 						+ " ms) while another instance held its lock; requesting one here");
 			}
-			return lookup.fetch.flatMap((token) -> share(lookup, token));
+			return fetchAndShare(lookup);
 		}
 		return Mono.delay(this.pollInterval).then(Mono.defer(() -> attempt(lookup)));
+	}
+
+	/** Request the token and share the result: the token, or the failure. */
+	private Mono<IssuedToken> fetchAndShare(Lookup lookup) {
+		return lookup.fetch.flatMap((token) -> share(lookup, token))
+			// Written before the lock is released, so that no waiter takes the lock and
+			// runs a retry chain of its own against a provider that is failing.
+			.onErrorResume(TokenEndpointException.class,
+					(failure) -> shareFailure(lookup, failure).then(Mono.error(failure)));
+	}
+
+	/** The failure another instance had, while it still holds; else nothing. */
+	private Mono<IssuedToken> heldFailure(Lookup lookup) {
+		String key = lookup.key.failure();
+		return command(this.redis.opsForValue().get(key)).flatMap((stored) -> {
+			byte[] record = this.encryption.openRecord(key, stored);
+			SharedFailure failure = (record != null) ? SharedFailure.decode(record) : null;
+			long now = this.clock.millis();
+			if (failure == null || now >= failure.notBeforeMillis()) {
+				return Mono.empty();
+			}
+			return Mono.error(failure.exception(lookup.registrationId, now));
+		});
+	}
+
+	private Mono<Void> shareFailure(Lookup lookup, TokenEndpointException failure) {
+		Duration hold = lookup.holdFailure.apply(failure);
+		if (hold.toMillis() <= 0) {
+			return Mono.empty();
+		}
+		String key = lookup.key.failure();
+		String value;
+		try {
+			value = this.encryption.sealRecord(key,
+					SharedFailure.of(failure, this.clock.millis() + hold.toMillis()).encode());
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not write the failure of registration '" + lookup.registrationId + "' for the fleet");
+			return Mono.empty();
+		}
+		return command(this.redis.opsForValue().set(key, value, hold)).then()
+			.onErrorResume(Unavailable.class, (ex) -> {
+				unreachable(ex.getCause());
+				return Mono.empty();
+			});
 	}
 
 	/** Write the token this instance requested for the others; it is served either way. */
@@ -345,7 +413,7 @@ public final class RedisSharedTokenStore implements SharedTokenStore, Disposable
 
 	/** One call of {@link #obtain}. */
 	private record Lookup(String registrationId, SharedTokenKey key, Predicate<IssuedToken> usable,
-			Mono<IssuedToken> fetch, long waitUntilNanos) {
+			Mono<IssuedToken> fetch, Function<TokenEndpointException, Duration> holdFailure, long waitUntilNanos) {
 
 	}
 

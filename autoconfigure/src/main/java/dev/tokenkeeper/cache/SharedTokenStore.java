@@ -73,4 +73,29 @@ public interface SharedTokenStore {
 	 */
 	Mono<Void> invalidate(ClientCredentials credentials, @Nullable String tokenValue);
 
+	/**
+	 * Hear the tokens other instances of the fleet drop (after a 401, or an eviction), so
+	 * that this instance drops its own copy too. A store that cannot tell its instances
+	 * ignores the listener; the next 401 on the token then drops it here.
+	 * @param listener told each registration whose token another instance dropped
+	 */
+	default void onDropped(DroppedTokens listener) {
+	}
+
+	/**
+	 * Hears tokens that another instance of the fleet dropped.
+	 */
+	@FunctionalInterface
+	interface DroppedTokens {
+
+		/**
+		 * Another instance dropped a token of this registration.
+		 * @param registrationId the registration
+		 * @param isDropped whether a token value is the dropped one (every value, when the
+		 * registration was evicted)
+		 */
+		void dropped(String registrationId, Predicate<String> isDropped);
+
+	}
+
 }

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -112,6 +113,20 @@ public final class TokenCache {
 				}
 			})
 			.build();
+		store.onDropped(this::droppedElsewhere);
+	}
+
+	/** Another instance dropped this token: drop this instance's copy, a newer token stays. */
+	private void droppedElsewhere(String registrationId, Predicate<String> isDropped) {
+		RegistrationState state = this.registrations.get(registrationId);
+		CachedToken token = (state != null) ? state.current.get() : null;
+		if (token != null && isDropped.test(token.value()) && state.current.compareAndSet(token, null)) {
+			this.tokens.asMap().remove(registrationId, token);
+			if (logger.isDebugEnabled()) {
+				logger.debug("Dropped token " + token.fingerprint() + " of registration '" + registrationId
+						+ "': another instance of the fleet dropped it");
+			}
+		}
 	}
 
 	/**

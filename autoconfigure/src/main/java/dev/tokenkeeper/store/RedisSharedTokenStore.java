@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -17,6 +18,7 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.retry.Retry;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
@@ -54,7 +56,10 @@ import dev.tokenkeeper.token.TokenEndpointException;
  * Redis TTL only cleans up), callers on every instance get that failure at once instead of
  * each instance sending a request of its own.</li>
  * <li>A 401 drops the shared token only if it is still the rejected one (Lua
- * compare-and-delete): a stale 401 never drops a newer token.</li>
+ * compare-and-delete): a stale 401 never drops a newer token. The drop, and an eviction, is
+ * published on the {@code tokenkeeper:invalidations} channel with the token's keyed tag
+ * (never the token), so every other instance drops its near-cache copy of that same token
+ * at once rather than after a 401 of its own.</li>
  * <li>Every Redis command has a short timeout of its own. When Redis is down or slow, the
  * instance requests its own token and calls keep working; sharing resumes once Redis
  * answers again.</li>
@@ -81,7 +86,21 @@ public final class RedisSharedTokenStore implements SharedTokenStore, Disposable
 			+ "if value and string.sub(value, 1, string.len(ARGV[1])) == ARGV[1] then "
 			+ "return redis.call('del', KEYS[1]) else return 0 end", Long.class);
 
+	/** Where instances tell each other which token they dropped. */
+	static final String INVALIDATIONS = "tokenkeeper:invalidations";
+
+	/** Every value of the registration's token dropped: an eviction. */
+	private static final String ANY_TOKEN = "*";
+
 	private final ReactiveStringRedisTemplate redis;
+
+	/** Tells this instance's own invalidation messages from the others'. */
+	private final String instanceId = UUID.randomUUID().toString();
+
+	/** The registrations this instance has looked up, by token key: what a message may concern. */
+	private final Map<String, Set<String>> registrationsByKey = new ConcurrentHashMap<>();
+
+	private volatile @Nullable Disposable invalidations;
 
 	private final TokenEncryption encryption;
 
@@ -161,8 +180,8 @@ public final class RedisSharedTokenStore implements SharedTokenStore, Disposable
 	public Mono<IssuedToken> obtain(ClientCredentials credentials, Predicate<IssuedToken> usable,
 			Mono<IssuedToken> fetch, Function<TokenEndpointException, Duration> holdFailure) {
 		return Mono.defer(() -> {
-			Lookup lookup = new Lookup(credentials.registrationId(), SharedTokenKey.of(credentials), usable, fetch,
-					holdFailure, System.nanoTime() + this.longestRequest.toNanos());
+			Lookup lookup = new Lookup(credentials.registrationId(), known(credentials), usable, fetch, holdFailure,
+					System.nanoTime() + this.longestRequest.toNanos());
 			return attempt(lookup).onErrorResume(Unavailable.class, (ex) -> {
 				unreachable(ex.getCause());
 				return fetch.doOnNext((token) -> served(lookup, Result.FALLBACK));
@@ -338,26 +357,70 @@ public final class RedisSharedTokenStore implements SharedTokenStore, Disposable
 			});
 	}
 
+	/** The keys of these credentials, remembered so that messages about them reach this instance's cache. */
+	private SharedTokenKey known(ClientCredentials credentials) {
+		SharedTokenKey key = SharedTokenKey.of(credentials);
+		this.registrationsByKey.computeIfAbsent(key.token(), (token) -> ConcurrentHashMap.newKeySet())
+			.add(credentials.registrationId());
+		return key;
+	}
+
 	@Override
 	public Mono<Void> invalidate(ClientCredentials credentials, @Nullable String tokenValue) {
 		return Mono.defer(() -> {
-			String key = SharedTokenKey.of(credentials).token();
+			String key = known(credentials).token();
 			if (tokenValue == null) {
 				this.rejected.remove(key);
-				return command(this.redis.delete(key));
+				return command(this.redis.delete(key)).then(publish(key, ANY_TOKEN));
 			}
 			String prefix = this.encryption.prefix(tokenValue);
 			this.rejected.put(key, prefix);
-			return command(this.redis.execute(DELETE_IF_PREFIXED, List.of(key), List.of(prefix)).next());
+			return command(this.redis.execute(DELETE_IF_PREFIXED, List.of(key), List.of(prefix)).next())
+				// Told also when the shared entry was newer: other instances may still hold this one.
+				.then(publish(key, prefix));
 		}).then().onErrorResume(Unavailable.class, (ex) -> {
 			unreachable(ex.getCause());
 			return Mono.empty();
 		});
 	}
 
+	/** {@code <instance> <token key> <tag prefix or *>}: which token, never the token. */
+	private Mono<Long> publish(String key, String prefix) {
+		return command(this.redis.convertAndSend(INVALIDATIONS, this.instanceId + " " + key + " " + prefix));
+	}
+
+	@Override
+	public void onDropped(DroppedTokens listener) {
+		// Resubscribed with backoff whenever the subscription fails (Redis down at start-up,
+		// a failover); a message missed meanwhile costs that instance one 401.
+		this.invalidations = this.redis.listenToChannel(INVALIDATIONS)
+			.doOnNext((message) -> dropped(message.getMessage(), listener))
+			.retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(100)).maxBackoff(Duration.ofSeconds(5)))
+			.subscribe(null, (ex) -> logger.debug("Stopped listening for invalidations: " + describe(ex)));
+	}
+
+	private void dropped(String message, DroppedTokens listener) {
+		String[] parts = message.split(" ", 3);
+		if (parts.length != 3 || parts[0].equals(this.instanceId)) {
+			return;
+		}
+		Set<String> registrationIds = this.registrationsByKey.get(parts[1]);
+		if (registrationIds == null) {
+			return;
+		}
+		String prefix = parts[2];
+		Predicate<String> isDropped = ANY_TOKEN.equals(prefix) ? (value) -> true
+				: (value) -> this.encryption.prefix(value).equals(prefix);
+		registrationIds.forEach((registrationId) -> listener.dropped(registrationId, isDropped));
+	}
+
 	/** Release the locks this instance still holds, so that no other instance waits for them. */
 	@Override
 	public void destroy() {
+		Disposable subscription = this.invalidations;
+		if (subscription != null) {
+			subscription.dispose();
+		}
 		this.heldLocks.forEach((owner, held) -> {
 			held.renewal.dispose();
 			try {

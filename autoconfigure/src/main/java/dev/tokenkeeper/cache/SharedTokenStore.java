@@ -1,6 +1,7 @@
 package dev.tokenkeeper.cache;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -80,6 +81,16 @@ public interface SharedTokenStore {
 	 * @param listener told each registration whose token another instance dropped
 	 */
 	default void onDropped(DroppedTokens listener) {
+	}
+
+	/**
+	 * How the store stands for one registration, for the health contributor: never a token,
+	 * a secret or a connection password.
+	 * @param registrationId the registration
+	 * @return health details, empty for a store with nothing to report
+	 */
+	default Map<String, Object> health(String registrationId) {
+		return Map.of();
 	}
 
 	/**

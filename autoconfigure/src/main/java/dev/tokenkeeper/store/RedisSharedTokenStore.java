@@ -2,12 +2,16 @@ package dev.tokenkeeper.store;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -123,6 +127,11 @@ public final class RedisSharedTokenStore implements SharedTokenStore, Disposable
 	private final Map<String, String> rejected = new ConcurrentHashMap<>();
 
 	private final AtomicBoolean reachable = new AtomicBoolean(true);
+
+	/** Tokens this instance fetched without sharing because Redis failed, by registration. */
+	private final Map<String, AtomicLong> fallbacks = new ConcurrentHashMap<>();
+
+	private volatile @Nullable StoreError lastError;
 
 	/**
 	 * Create a store.
@@ -442,7 +451,25 @@ public final class RedisSharedTokenStore implements SharedTokenStore, Disposable
 	}
 
 	private void served(Lookup lookup, Result result) {
+		if (result == Result.FALLBACK) {
+			this.fallbacks.computeIfAbsent(lookup.registrationId, (id) -> new AtomicLong()).incrementAndGet();
+		}
 		this.observer.served(lookup.registrationId, result);
+	}
+
+	@Override
+	public Map<String, Object> health(String registrationId) {
+		Map<String, Object> health = new LinkedHashMap<>();
+		health.put("type", "redis");
+		health.put("reachable", this.reachable.get());
+		AtomicLong fallbacks = this.fallbacks.get(registrationId);
+		health.put("fallbacks", (fallbacks != null) ? fallbacks.get() : 0L);
+		StoreError error = this.lastError;
+		if (error != null) {
+			// The exception's type only: driver messages may carry addresses or user names.
+			health.put("lastError", Map.of("at", error.at(), "type", error.type()));
+		}
+		return health;
 	}
 
 	private void reachable() {
@@ -452,6 +479,8 @@ public final class RedisSharedTokenStore implements SharedTokenStore, Disposable
 	}
 
 	private void unreachable(Throwable ex) {
+		this.lastError = new StoreError(this.clock.instant(),
+				(ex instanceof TimeoutException) ? "timeout" : ex.getClass().getSimpleName());
 		if (this.reachable.compareAndSet(true, false)) {
 			if (logger.isWarnEnabled()) {
 				logger.warn("Redis failed or did not answer within " + this.commandTimeout.toMillis()
@@ -477,6 +506,11 @@ public final class RedisSharedTokenStore implements SharedTokenStore, Disposable
 	/** One call of {@link #obtain}. */
 	private record Lookup(String registrationId, SharedTokenKey key, Predicate<IssuedToken> usable,
 			Mono<IssuedToken> fetch, Function<TokenEndpointException, Duration> holdFailure, long waitUntilNanos) {
+
+	}
+
+	/** The last time Redis failed this instance, and how. */
+	private record StoreError(Instant at, String type) {
 
 	}
 

@@ -77,9 +77,11 @@ final class Fleet implements AutoCloseable {
 		List<String> properties = new ArrayList<>(redis);
 		properties.add("tokenkeeper.store.type=redis");
 		properties.add("tokenkeeper.store.redis.encryption-key=" + this.encryptionKey);
-		// A generous command timeout: on a busy machine a late answer would count as Redis
-		// being down, and an instance would rightly request its own token.
-		properties.add("tokenkeeper.store.redis.command-timeout=2s");
+		if (Stream.of(extra).noneMatch((property) -> property.startsWith("tokenkeeper.store.redis.command-timeout="))) {
+			// A generous command timeout: on a busy machine a late answer would count as Redis
+			// being down, and an instance would rightly request its own token.
+			properties.add("tokenkeeper.store.redis.command-timeout=2s");
+		}
 		properties.add("tokenkeeper.clients.partner.token-uri=" + this.server.baseUrl() + "/oauth2/token");
 		properties.add("tokenkeeper.clients.partner.client-id=client");
 		properties.add("tokenkeeper.clients.partner.client-secret=a+b/c:=%");

@@ -12,6 +12,7 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
+import dev.tokenkeeper.cache.SharedTokenStore;
 import dev.tokenkeeper.cache.TokenCache;
 import dev.tokenkeeper.cache.TokenStatus;
 
@@ -27,7 +28,10 @@ import dev.tokenkeeper.cache.TokenStatus;
  * </ul>
  * Details: {@code state}, {@code expiresAt}, {@code lastRefresh} and, after a failure,
  * {@code lastError} with its time, {@code outcome}, HTTP {@code status} and OAuth2
- * {@code error} code. Never a token or a secret.
+ * {@code error} code. In fleet mode, {@code store}: whether Redis is {@code reachable}, its
+ * {@code lastError} (time and type) and how many tokens this instance fetched for itself as
+ * {@code fallbacks} while Redis failed; the store never turns a component {@code DOWN}, since
+ * calls keep working without it. Never a token or a secret.
  * Reads the cache's state only: checking health never sends a token request.
  *
  * @author TokenKeeper
@@ -36,12 +40,24 @@ public class TokenKeeperHealthContributor implements CompositeHealthContributor 
 
 	private final TokenCache tokens;
 
+	private final SharedTokenStore store;
+
 	/**
 	 * Create the contributor.
 	 * @param tokens the token cache
 	 */
 	public TokenKeeperHealthContributor(TokenCache tokens) {
+		this(tokens, SharedTokenStore.NONE);
+	}
+
+	/**
+	 * Create the contributor.
+	 * @param tokens the token cache
+	 * @param store the shared store behind it, whose state each component shows
+	 */
+	public TokenKeeperHealthContributor(TokenCache tokens, SharedTokenStore store) {
 		this.tokens = tokens;
+		this.store = store;
 	}
 
 	@Override
@@ -55,7 +71,14 @@ public class TokenKeeperHealthContributor implements CompositeHealthContributor 
 	}
 
 	private HealthIndicator indicator(String registrationId) {
-		return () -> health(this.tokens.status(registrationId));
+		return () -> {
+			Health health = health(this.tokens.status(registrationId));
+			Map<String, Object> store = this.store.health(registrationId);
+			return store.isEmpty() ? health : Health.status(health.getStatus())
+				.withDetails(health.getDetails())
+				.withDetail("store", store)
+				.build();
+		};
 	}
 
 	static Health health(@Nullable TokenStatus status) {

@@ -1,5 +1,6 @@
 package dev.tokenkeeper.autoconfigure;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -9,6 +10,7 @@ import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.context.annotation.Bean;
 
 import dev.tokenkeeper.actuate.TokenKeeperHealthContributor;
+import dev.tokenkeeper.cache.SharedTokenStore;
 import dev.tokenkeeper.cache.TokenCache;
 
 /**
@@ -28,8 +30,9 @@ public final class TokenKeeperHealthContributorAutoConfiguration {
 	@Bean
 	@ConditionalOnEnabledHealthIndicator("tokenkeeper")
 	@ConditionalOnMissingBean(name = "tokenkeeperHealthContributor")
-	TokenKeeperHealthContributor tokenkeeperHealthContributor(TokenCache tokens) {
-		return new TokenKeeperHealthContributor(tokens);
+	TokenKeeperHealthContributor tokenkeeperHealthContributor(TokenCache tokens,
+			ObjectProvider<SharedTokenStore> store) {
+		return new TokenKeeperHealthContributor(tokens, store.getIfUnique(() -> SharedTokenStore.NONE));
 	}
 
 }

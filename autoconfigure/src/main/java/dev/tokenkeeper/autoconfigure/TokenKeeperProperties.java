@@ -619,8 +619,11 @@ public class TokenKeeperProperties {
 			private Duration commandTimeout = Duration.ofMillis(500);
 
 			/**
-			 * How long one instance may hold the lock of a token request while the others
-			 * wait for its result; after it, a waiting instance requests its own token.
+			 * How long the lock of a token request outlives an instance that died holding
+			 * it. A live owner extends its lock every third of this while its request runs;
+			 * the others wait for its result while the lock is held, up to the longest a
+			 * token request can take (retry.max-attempts times the connect and response
+			 * timeouts, plus the backoffs between attempts).
 			 */
 			private Duration lockTimeout = Duration.ofSeconds(10);
 

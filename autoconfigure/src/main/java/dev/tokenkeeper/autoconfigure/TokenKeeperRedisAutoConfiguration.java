@@ -27,6 +27,8 @@ import org.springframework.util.StringUtils;
 
 import dev.tokenkeeper.autoconfigure.InvalidTokenKeeperConfigurationException.Problem;
 import dev.tokenkeeper.cache.SharedTokenStore;
+import dev.tokenkeeper.cache.TokenRegistration;
+import dev.tokenkeeper.cache.TokenRetryPolicy;
 import dev.tokenkeeper.store.RedisSharedTokenStore;
 import dev.tokenkeeper.store.SharedTokenStoreMetrics;
 import dev.tokenkeeper.store.SharedTokenStoreObserver;
@@ -59,7 +61,7 @@ public final class TokenKeeperRedisAutoConfiguration {
 	RedisSharedTokenStore tokenKeeperSharedTokenStore(ReactiveRedisConnectionFactory connectionFactory,
 			TokenKeeperProperties properties,
 			@Qualifier(TokenKeeperAutoConfiguration.CLOCK_BEAN_NAME) ObjectProvider<Clock> clock,
-			ObjectProvider<SharedTokenStoreObserver> observer) {
+			ObjectProvider<SharedTokenStoreObserver> observer, ObjectProvider<TokenKeeperRegistrations> registrations) {
 		TokenKeeperProperties.Store.Redis redis = properties.getStore().getRedis();
 		List<Problem> problems = new ArrayList<>();
 		TokenEncryption encryption = encryption(redis, problems);
@@ -76,7 +78,30 @@ public final class TokenKeeperRedisAutoConfiguration {
 		}
 		return new RedisSharedTokenStore(connectionFactory, encryption, clock.getIfAvailable(Clock::systemUTC),
 				redis.getCommandTimeout(), redis.getLockTimeout(), redis.getPollInterval(),
+				longestTokenRequest(properties, registrations.getIfAvailable()),
 				observer.getIfUnique(() -> SharedTokenStoreObserver.NONE));
+	}
+
+	/**
+	 * The longest one token request can take, of any registration: every attempt running
+	 * into its connect and response timeouts, and the longest backoff between attempts (the
+	 * jittered backoff never exceeds {@code max-backoff}).
+	 */
+	static Duration longestTokenRequest(TokenKeeperProperties properties,
+			@Nullable TokenKeeperRegistrations registrations) {
+		TokenKeeperProperties.TokenRequest request = properties.getTokenRequest();
+		Duration attempt = request.getConnectTimeout().plus(request.getResponseTimeout());
+		List<TokenRetryPolicy> policies = (registrations != null)
+				? registrations.registrations().stream().map(TokenRegistration::retry).toList() : List.of();
+		TokenKeeperProperties.Retry defaults = properties.getRetry();
+		Duration longest = attempt.multipliedBy(defaults.getMaxAttempts())
+			.plus(defaults.getMaxBackoff().multipliedBy(Math.max(0, defaults.getMaxAttempts() - 1)));
+		for (TokenRetryPolicy policy : policies) {
+			Duration own = attempt.multipliedBy(policy.maxAttempts())
+				.plus(policy.maxBackoff().multipliedBy(policy.maxAttempts() - 1));
+			longest = (own.compareTo(longest) > 0) ? own : longest;
+		}
+		return longest;
 	}
 
 	private static @Nullable TokenEncryption encryption(TokenKeeperProperties.Store.Redis redis,

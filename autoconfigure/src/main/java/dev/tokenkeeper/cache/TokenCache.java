@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -114,6 +115,20 @@ public final class TokenCache {
 				}
 			})
 			.build();
+		store.onDropped(this::droppedElsewhere);
+	}
+
+	/** Another instance dropped this token: drop this instance's copy, a newer token stays. */
+	private void droppedElsewhere(String registrationId, Predicate<String> isDropped) {
+		RegistrationState state = this.registrations.get(registrationId);
+		CachedToken token = (state != null) ? state.current.get() : null;
+		if (token != null && isDropped.test(token.value()) && state.current.compareAndSet(token, null)) {
+			this.tokens.asMap().remove(registrationId, token);
+			if (logger.isDebugEnabled()) {
+				logger.debug("Dropped token " + token.fingerprint() + " of registration '" + registrationId
+						+ "': another instance of the fleet dropped it");
+			}
+		}
 	}
 
 	/**
@@ -250,7 +265,8 @@ public final class TokenCache {
 		// would refresh again at once.
 		this.store
 			.obtain(credentials,
-					(shared) -> this.clock.millis() < registration.lifetime().refreshAt(shared).toEpochMilli(), fetch)
+					(shared) -> this.clock.millis() < registration.lifetime().refreshAt(shared).toEpochMilli(), fetch,
+					state::holdingFor)
 			.map((issued) -> cache(state, credentials, issued, startedMillis))
 			.subscribe((token) -> {
 				state.succeeded(token);
@@ -570,11 +586,7 @@ public final class TokenCache {
 			Duration coolDown = jittered(this.registration.retry().coolDown(failures));
 			if (ex instanceof TokenEndpointException endpoint) {
 				this.lastError = LastError.of(Instant.ofEpochMilli(now), endpoint);
-				Duration retryAfter = endpoint.getRetryAfter();
-				if (endpoint.getOutcome() == TokenRequestOutcome.RATE_LIMITED && retryAfter != null
-						&& retryAfter.compareTo(coolDown) > 0) {
-					coolDown = retryAfter;
-				}
+				coolDown = holding(endpoint, coolDown);
 				if (logger.isWarnEnabled()) {
 					logger.warn(endpoint.getMessage() + "; next attempt in " + coolDown.toMillis() + " ms");
 				}
@@ -583,6 +595,27 @@ public final class TokenCache {
 				logger.warn("Token request for registration '" + this.registration.id() + "' failed: " + ex);
 			}
 			this.failure = new Failure(this.registration.id(), ex, new CoolDown(now, coolDown));
+		}
+
+		/** How long the fleet holds this registration's next failure (no jitter: one instance sets it). */
+		Duration holdingFor(TokenEndpointException failure) {
+			return holding(failure, this.registration.retry().coolDown(this.consecutiveFailures + 1));
+		}
+
+		/**
+		 * A failure holds for its cool-down, or a rate limit's {@code Retry-After} when
+		 * longer; one that another instance of the fleet had holds for what is left of it.
+		 */
+		private static Duration holding(TokenEndpointException failure, Duration coolDown) {
+			Duration retryAfter = failure.getRetryAfter();
+			if (retryAfter == null) {
+				return coolDown;
+			}
+			if (failure.isCoolingDown()) {
+				return retryAfter;
+			}
+			return (failure.getOutcome() == TokenRequestOutcome.RATE_LIMITED && retryAfter.compareTo(coolDown) > 0)
+					? retryAfter : coolDown;
 		}
 
 		/** Spreads the instances of a fleet that failed together: up to a quarter shorter. */

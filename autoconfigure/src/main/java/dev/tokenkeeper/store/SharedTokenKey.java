@@ -22,17 +22,21 @@ import dev.tokenkeeper.token.ClientCredentials;
  *
  * @param token the key of the shared token, {@code tokenkeeper:token:<sha-256 hex>}
  * @param lock the key of its lock, {@code tokenkeeper:lock:<sha-256 hex>}
+ * @param failure the key of the last failed request's record,
+ * {@code tokenkeeper:failure:<sha-256 hex>}
  * @author TokenKeeper
  */
-record SharedTokenKey(String token, String lock) {
+record SharedTokenKey(String token, String lock, String failure) {
 
 	static final String TOKEN_PREFIX = "tokenkeeper:token:";
 
 	static final String LOCK_PREFIX = "tokenkeeper:lock:";
 
+	static final String FAILURE_PREFIX = "tokenkeeper:failure:";
+
 	static SharedTokenKey of(ClientCredentials credentials) {
 		String hash = hash(credentials);
-		return new SharedTokenKey(TOKEN_PREFIX + hash, LOCK_PREFIX + hash);
+		return new SharedTokenKey(TOKEN_PREFIX + hash, LOCK_PREFIX + hash, FAILURE_PREFIX + hash);
 	}
 
 	private static String hash(ClientCredentials credentials) {

@@ -100,10 +100,44 @@ public final class TokenEncryption {
 	 * @return the stored form
 	 */
 	String seal(String keyName, IssuedToken token) {
-		byte[] plain = IssuedTokenCodec.encode(token);
-		String prefix = prefix(token.value());
+		return prefix(token.value()) + payload(keyName, IssuedTokenCodec.encode(token));
+	}
+
+	/**
+	 * The value to store for a record that is not a token (a shared failure), sealed as
+	 * tokens are.
+	 * @param keyName the Redis key the value is written under
+	 * @param plain the record
+	 * @return the stored form, {@code <format>.<payload>}
+	 */
+	String sealRecord(String keyName, byte[] plain) {
+		return format() + "." + payload(keyName, plain);
+	}
+
+	/**
+	 * The record a value written by {@link #sealRecord} holds.
+	 * @param keyName the Redis key the value was read from
+	 * @param stored the stored form
+	 * @return the record, or {@code null} when it does not open with this key under this name
+	 */
+	byte @Nullable [] openRecord(String keyName, String stored) {
+		String prefix = format() + ".";
+		if (!stored.startsWith(prefix)) {
+			return null;
+		}
+		byte[] payload;
+		try {
+			payload = Base64.getDecoder().decode(stored.substring(prefix.length()));
+		}
+		catch (IllegalArgumentException ex) {
+			return null;
+		}
+		return (this.key != null) ? decrypt(keyName, payload) : payload;
+	}
+
+	private String payload(String keyName, byte[] plain) {
 		if (this.key == null) {
-			return prefix + Base64.getEncoder().encodeToString(plain);
+			return Base64.getEncoder().encodeToString(plain);
 		}
 		try {
 			byte[] iv = new byte[IV_BYTES];
@@ -115,7 +149,7 @@ public final class TokenEncryption {
 			byte[] payload = new byte[IV_BYTES + sealed.length];
 			System.arraycopy(iv, 0, payload, 0, IV_BYTES);
 			System.arraycopy(sealed, 0, payload, IV_BYTES, sealed.length);
-			return prefix + Base64.getEncoder().encodeToString(payload);
+			return Base64.getEncoder().encodeToString(payload);
 		}
 		catch (GeneralSecurityException ex) {
 			throw new IllegalStateException("AES-GCM is not available", ex);

@@ -28,14 +28,23 @@ public class TokenEndpointException extends ClientAuthorizationException {
 
 	private final @Nullable Duration retryAfter;
 
+	private final boolean coolingDown;
+
 	TokenEndpointException(String registrationId, TokenRequestOutcome outcome, int status,
 			@Nullable String error, @Nullable String description, @Nullable Duration retryAfter,
 			@Nullable Throwable cause) {
+		this(registrationId, outcome, status, error, description, retryAfter, cause, false);
+	}
+
+	private TokenEndpointException(String registrationId, TokenRequestOutcome outcome, int status,
+			@Nullable String error, @Nullable String description, @Nullable Duration retryAfter,
+			@Nullable Throwable cause, boolean coolingDown) {
 		super(new OAuth2Error((error != null) ? error : UNKNOWN_ERROR, description, null), registrationId,
 				message(registrationId, outcome, status, error, description), cause);
 		this.outcome = outcome;
 		this.status = status;
 		this.retryAfter = retryAfter;
+		this.coolingDown = coolingDown;
 	}
 
 	private static String message(String registrationId, TokenRequestOutcome outcome, int status,
@@ -65,13 +74,39 @@ public class TokenEndpointException extends ClientAuthorizationException {
 	public static TokenEndpointException coolingDown(String registrationId, TokenEndpointException failure,
 			Duration retryAfter) {
 		return new TokenEndpointException(registrationId, failure.outcome, failure.status,
-				failure.getError().getErrorCode(), describeCoolDown(failure, retryAfter), retryAfter, failure);
+				failure.getError().getErrorCode(), describeCoolDown(failure, retryAfter), retryAfter, failure, true);
+	}
+
+	/**
+	 * A failure another instance of the fleet had, reported to a caller here while it still
+	 * holds, as that instance reports it to its own callers.
+	 * @param registrationId the registration
+	 * @param outcome how the other instance's request ended
+	 * @param status the HTTP status it got, or {@code 0}
+	 * @param error the OAuth2 error code it got
+	 * @param description the description it got (already redacted)
+	 * @param retryAfter how long until a new request may be sent
+	 * @return a new exception for this caller
+	 */
+	public static TokenEndpointException coolingDown(String registrationId, TokenRequestOutcome outcome, int status,
+			@Nullable String error, @Nullable String description, Duration retryAfter) {
+		return coolingDown(registrationId,
+				new TokenEndpointException(registrationId, outcome, status, error, description, null, null), retryAfter);
 	}
 
 	private static String describeCoolDown(TokenEndpointException failure, Duration retryAfter) {
 		String description = failure.getError().getDescription();
 		String wait = "no new request for " + Math.max(1, retryAfter.toMillis()) + " ms after the last failure";
 		return (description != null) ? description + " (" + wait + ")" : wait;
+	}
+
+	/**
+	 * Whether this reports again a failure that still holds, rather than a request that was
+	 * just sent: {@link #getRetryAfter()} is then the time left before a new request.
+	 * @return whether no request was sent for this exception
+	 */
+	public boolean isCoolingDown() {
+		return this.coolingDown;
 	}
 
 	/**

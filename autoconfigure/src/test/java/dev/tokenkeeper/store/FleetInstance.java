@@ -78,6 +78,10 @@ final class FleetInstance implements AutoCloseable {
 		return this.webClient;
 	}
 
+	<T> T bean(Class<T> type) {
+		return this.context.getBean(type);
+	}
+
 	TokenCache tokens() {
 		return this.context.getBean(TokenCache.class);
 	}

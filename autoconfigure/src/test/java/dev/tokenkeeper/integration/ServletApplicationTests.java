@@ -182,13 +182,25 @@ class ServletApplicationTests {
 	}
 
 	private ConfigurableApplicationContext start() {
+		return start(this.server, this.other.baseUrl() + "/weather", Map.of());
+	}
+
+	/**
+	 * Start {@link ServletApplication} with one registration, {@code partner}, whose token
+	 * endpoint and API ({@code /api}) are on {@code server}.
+	 * @param server the partner's token endpoint and API
+	 * @param weatherApi the URL of a public API without tokens
+	 * @param extra further properties, e.g. {@code spring.threads.virtual.enabled}
+	 * @return the running application
+	 */
+	static ConfigurableApplicationContext start(WireMockServer server, String weatherApi, Map<String, Object> extra) {
 		Map<String, Object> properties = new LinkedHashMap<>();
-		properties.put("tokenkeeper.clients.partner.token-uri", this.server.baseUrl() + "/oauth2/token");
+		properties.put("tokenkeeper.clients.partner.token-uri", server.baseUrl() + "/oauth2/token");
 		properties.put("tokenkeeper.clients.partner.client-id", "partner-client");
 		properties.put("tokenkeeper.clients.partner.client-secret", "partner-secret");
-		properties.put("tokenkeeper.clients.partner.base-urls", this.server.baseUrl() + "/api");
-		properties.put("partner-api", this.server.baseUrl() + "/api");
-		properties.put("weather-api", this.other.baseUrl() + "/weather");
+		properties.put("tokenkeeper.clients.partner.base-urls", server.baseUrl() + "/api");
+		properties.put("partner-api", server.baseUrl() + "/api");
+		properties.put("weather-api", weatherApi);
 		properties.put(AutoConfigurationSelection.EXCLUDE_PROPERTY,
 				AutoConfigurationSelection.exclude((candidate) -> candidate.startsWith("org.springframework.boot.security.")));
 		// the JDK's client takes 200 concurrent calls; Reactor Netty's default pool queues fewer
@@ -197,6 +209,7 @@ class ServletApplicationTests {
 		properties.put("server.address", "127.0.0.1");
 		properties.put("server.port", "0");
 		properties.put("spring.main.banner-mode", "off");
+		properties.putAll(extra);
 		return new SpringApplicationBuilder(ServletApplication.class).web(WebApplicationType.SERVLET)
 			.properties(properties)
 			.run();

@@ -53,8 +53,9 @@ public final class TokenKeeperAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	TokenKeeperRegistrations tokenKeeperRegistrations(TokenKeeperProperties properties, TokenEndpointClient client,
-			ObjectProvider<ClientHttpConnectorBuilder<?>> connectorBuilder, ObjectProvider<SslBundles> sslBundles) {
-		return TokenKeeperRegistrations.of(properties)
+			ObjectProvider<ClientHttpConnectorBuilder<?>> connectorBuilder, ObjectProvider<SslBundles> sslBundles,
+			@Qualifier(CLOCK_BEAN_NAME) ObjectProvider<Clock> clock) {
+		return TokenKeeperRegistrations.of(properties, clock.getIfAvailable(Clock::systemUTC))
 			.withClients(TokenEndpointTransports.clients(properties, client, tokenRequestSettings(properties),
 					connectorBuilder.getIfAvailable(ClientHttpConnectorBuilder::detect), sslBundles.getIfAvailable()));
 	}

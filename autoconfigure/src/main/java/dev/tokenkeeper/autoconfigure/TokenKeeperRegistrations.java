@@ -2,6 +2,7 @@ package dev.tokenkeeper.autoconfigure;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,6 +20,7 @@ import dev.tokenkeeper.autoconfigure.TokenKeeperProperties.ClientRetry;
 import dev.tokenkeeper.autoconfigure.TokenKeeperProperties.Retry;
 import dev.tokenkeeper.cache.TokenRegistration;
 import dev.tokenkeeper.cache.TokenRetryPolicy;
+import dev.tokenkeeper.dpop.DpopProofs;
 import dev.tokenkeeper.routing.BaseUrl;
 import dev.tokenkeeper.routing.Loopback;
 import dev.tokenkeeper.routing.TokenRouter;
@@ -56,6 +58,17 @@ public final class TokenKeeperRegistrations {
 	 * @throws InvalidTokenKeeperConfigurationException naming every invalid property
 	 */
 	public static TokenKeeperRegistrations of(TokenKeeperProperties properties) {
+		return of(properties, Clock.systemUTC());
+	}
+
+	/**
+	 * Validate the properties and build the registrations.
+	 * @param properties the bound properties, read again on every token request
+	 * @param clock the clock DPoP proofs read their {@code iat} from
+	 * @return the registrations
+	 * @throws InvalidTokenKeeperConfigurationException naming every invalid property
+	 */
+	public static TokenKeeperRegistrations of(TokenKeeperProperties properties, Clock clock) {
 		List<Problem> problems = new ArrayList<>();
 		List<TokenRegistration> registrations = new ArrayList<>();
 		List<BaseUrl> baseUrls = new ArrayList<>();
@@ -71,8 +84,10 @@ public final class TokenKeeperRegistrations {
 			validateBaseUrls(id, prefix, client, seen, baseUrls, problems);
 			TokenLifetimePolicy lifetime = lifetime(prefix, client, problems);
 			TokenRetryPolicy retry = retry(prefix, client.getRetry(), properties.getRetry(), problems);
+			// built once: a generated key must outlive configuration refreshes, or tokens bound to it break
+			DpopProofs dpop = DpopKeys.proofs(prefix, client.getDpop(), clock, problems);
 			if (lifetime != null && retry != null) {
-				registrations.add(new TokenRegistration(id, () -> credentials(id, properties), lifetime, retry));
+				registrations.add(new TokenRegistration(id, () -> credentials(id, properties, dpop), lifetime, retry));
 			}
 		});
 		validateGlobal(properties, problems);
@@ -255,7 +270,8 @@ public final class TokenKeeperRegistrations {
 	}
 
 	/** Credentials as configured now, so that refreshed configuration takes effect. */
-	private static ClientCredentials credentials(String id, TokenKeeperProperties properties) {
+	private static ClientCredentials credentials(String id, TokenKeeperProperties properties,
+			@Nullable DpopProofs dpop) {
 		Client client = properties.getClients().get(id);
 		List<Problem> problems = new ArrayList<>();
 		if (client != null) {
@@ -269,7 +285,7 @@ public final class TokenKeeperRegistrations {
 		return new ClientCredentials(id, client.getProfile(), URI.create(client.getTokenUri().trim()),
 				client.getClientId(), client.getClientSecret(),
 				StringUtils.hasText(client.getAudience()) ? client.getAudience() : null, scopes,
-				client.getAdditionalParameters());
+				client.getAdditionalParameters(), dpop);
 	}
 
 	/**

@@ -6,6 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
+import dev.tokenkeeper.dpop.DpopProofs;
+
 /**
  * What one token request is made of: the registration it serves and what the provider
  * needs. Read afresh for every token request so that refreshed configuration applies.
@@ -19,10 +23,12 @@ import java.util.Map;
  * @param audience the audience, or {@code null}
  * @param scopes the scopes, possibly empty
  * @param additionalParameters extra fields for every token request
+ * @param dpop the registration's DPoP proofs when {@code dpop.enabled}, else {@code null}
  * @author TokenKeeper
  */
 public record ClientCredentials(String registrationId, ProviderProfile profile, URI tokenUri, String clientId,
-		String clientSecret, String audience, List<String> scopes, Map<String, String> additionalParameters) {
+		String clientSecret, String audience, List<String> scopes, Map<String, String> additionalParameters,
+		@Nullable DpopProofs dpop) {
 
 	public ClientCredentials {
 		scopes = List.copyOf(scopes);
@@ -30,11 +36,28 @@ public record ClientCredentials(String registrationId, ProviderProfile profile, 
 		additionalParameters = Collections.unmodifiableMap(new LinkedHashMap<>(additionalParameters));
 	}
 
+	/**
+	 * Credentials of a registration without DPoP.
+	 * @param registrationId the registration id
+	 * @param profile the provider profile
+	 * @param tokenUri the token endpoint
+	 * @param clientId the OAuth2 client id
+	 * @param clientSecret the OAuth2 client secret
+	 * @param audience the audience, or {@code null}
+	 * @param scopes the scopes, possibly empty
+	 * @param additionalParameters extra fields for every token request
+	 */
+	public ClientCredentials(String registrationId, ProviderProfile profile, URI tokenUri, String clientId,
+			String clientSecret, String audience, List<String> scopes, Map<String, String> additionalParameters) {
+		this(registrationId, profile, tokenUri, clientId, clientSecret, audience, scopes, additionalParameters, null);
+	}
+
 	@Override
 	public String toString() {
 		return "ClientCredentials[registrationId=" + this.registrationId + ", profile=" + this.profile.configName()
 				+ ", tokenUri=" + this.tokenUri + ", clientId=" + this.clientId + ", clientSecret=******"
-				+ ", audience=" + this.audience + ", scopes=" + this.scopes + "]";
+				+ ", audience=" + this.audience + ", scopes=" + this.scopes
+				+ ((this.dpop != null) ? ", dpop=" + this.dpop.key().thumbprint() : "") + "]";
 	}
 
 }

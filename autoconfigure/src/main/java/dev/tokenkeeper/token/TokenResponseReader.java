@@ -114,21 +114,25 @@ final class TokenResponseReader {
 					"the response has no access_token", null);
 		}
 		String tokenType = text(json, "token_type");
-		if (tokenType != null && !tokenType.equalsIgnoreCase("bearer")) {
+		// DPoP only where the registration sent a proof: otherwise the token would be unusable
+		boolean dpop = credentials.dpop() != null && "dpop".equalsIgnoreCase(tokenType);
+		if (tokenType != null && !tokenType.equalsIgnoreCase("bearer") && !dpop) {
 			throw failure(id, TokenRequestOutcome.INVALID_RESPONSE, status, null,
-					"token_type '" + redact(shorten(tokenType), credentials) + "' is not supported, only Bearer",
+					"token_type '" + redact(shorten(tokenType), credentials) + "' is not supported, only Bearer"
+							+ ((credentials.dpop() != null) ? " and DPoP"
+									: "DPoP".equalsIgnoreCase(tokenType) ? " (set dpop.enabled for DPoP)" : ""),
 					null);
 		}
 		Set<String> scopes = scopes(text(json, "scope"), credentials.scopes());
 		Long expiresIn = expiresIn(json.get("expires_in"));
 		if (expiresIn != null && expiresIn > 0) {
-			return new IssuedToken(accessToken, scopes, receivedAt, capped(expiresIn), LifetimeSource.EXPIRES_IN);
+			return new IssuedToken(accessToken, scopes, receivedAt, capped(expiresIn), LifetimeSource.EXPIRES_IN, dpop);
 		}
 		Duration fromJwt = jwtLifetime(accessToken);
 		if (fromJwt != null) {
-			return new IssuedToken(accessToken, scopes, receivedAt, fromJwt, LifetimeSource.JWT_EXP);
+			return new IssuedToken(accessToken, scopes, receivedAt, fromJwt, LifetimeSource.JWT_EXP, dpop);
 		}
-		return new IssuedToken(accessToken, scopes, receivedAt, defaultLifetime, LifetimeSource.DEFAULT);
+		return new IssuedToken(accessToken, scopes, receivedAt, defaultLifetime, LifetimeSource.DEFAULT, dpop);
 	}
 
 	private static Set<String> scopes(@Nullable String granted, List<String> requested) {

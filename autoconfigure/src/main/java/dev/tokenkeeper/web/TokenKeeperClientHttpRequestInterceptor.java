@@ -16,8 +16,8 @@ import dev.tokenkeeper.cache.CachedToken;
 import dev.tokenkeeper.routing.TokenRouter;
 
 /**
- * Puts the right bearer token on outgoing {@code RestClient} (and {@code RestTemplate})
- * requests, by the same rules and from the same cache as
+ * Puts the right token (bearer, or DPoP-bound with a fresh proof per request) on outgoing
+ * {@code RestClient} (and {@code RestTemplate}) requests, by the same rules and from the same cache as
  * {@link TokenKeeperExchangeFilterFunction}. Added to every {@code RestClient} built from
  * Spring Boot's {@code RestClient.Builder}; for other clients:
  * <pre class="code">
@@ -69,15 +69,35 @@ public final class TokenKeeperClientHttpRequestInterceptor implements ClientHttp
 			return execution.execute(request, body);
 		}
 		CachedToken token = this.tokens.token(registrationId);
-		ClientHttpResponse response = execution.execute(withToken(request, token), body);
-		if (!UnauthorizedReplay.isUnauthorized(response.getStatusCode().value())
-				|| !this.replay.shouldReplay(token, request.getAttributes())) {
+		ClientHttpResponse response = send(request, body, execution, token);
+		if (!isUnauthorized(token, response) || !this.replay.shouldReplay(token, request.getAttributes())) {
 			return response;
 		}
 		response.close();
-		ClientHttpResponse replayed = execution.execute(withToken(request, this.tokens.token(registrationId)), body);
+		ClientHttpResponse replayed = send(request, body, execution, this.tokens.token(registrationId));
 		this.replay.replayed(registrationId, replayed.getStatusCode().value());
 		return replayed;
+	}
+
+	private static boolean isUnauthorized(CachedToken sent, ClientHttpResponse response) throws IOException {
+		int status = response.getStatusCode().value();
+		return UnauthorizedReplay.isUnauthorized(status)
+				&& !TokenHeaders.isNonceChallenge(sent, status, response.getHeaders());
+	}
+
+	/** One exchange with the token; for a DPoP token, once more when the API asks for a nonce. */
+	private ClientHttpResponse send(HttpRequest request, byte[] body, ClientHttpRequestExecution execution,
+			CachedToken token) throws IOException {
+		ClientHttpResponse response = execution.execute(withToken(request, token), body);
+		if (token.dpop() == null || !TokenHeaders.asksForNonce(token, request.getURI(),
+				response.getStatusCode().value(), response.getHeaders())) {
+			return response;
+		}
+		response.close();
+		this.tokens.cache().dpopNonceRetried(token.registrationId());
+		ClientHttpResponse again = execution.execute(withToken(request, token), body);
+		TokenHeaders.asksForNonce(token, request.getURI(), again.getStatusCode().value(), again.getHeaders());
+		return again;
 	}
 
 	/**
@@ -88,7 +108,7 @@ public final class TokenKeeperClientHttpRequestInterceptor implements ClientHttp
 	private static HttpRequest withToken(HttpRequest request, CachedToken token) {
 		HttpHeaders headers = new HttpHeaders();
 		headers.addAll(request.getHeaders());
-		headers.setBearerAuth(token.value());
+		TokenHeaders.set(headers, token, request.getMethod(), request.getURI());
 		return new HttpRequestWrapper(request) {
 
 			@Override

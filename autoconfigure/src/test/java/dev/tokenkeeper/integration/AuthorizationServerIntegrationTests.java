@@ -231,7 +231,7 @@ class AuthorizationServerIntegrationTests {
 		return start(TokenKeeperApplication.class, WebApplicationType.NONE, properties);
 	}
 
-	private static ConfigurableApplicationContext start(Class<?> application, WebApplicationType type,
+	static ConfigurableApplicationContext start(Class<?> application, WebApplicationType type,
 			Map<String, Object> properties) {
 		Map<String, Object> all = new LinkedHashMap<>(properties);
 		// no application.properties from the test classpath, loopback only, any free port
@@ -242,7 +242,7 @@ class AuthorizationServerIntegrationTests {
 		return new SpringApplicationBuilder(application).web(type).properties(all).run();
 	}
 
-	private static int port(ConfigurableApplicationContext context) {
+	static int port(ConfigurableApplicationContext context) {
 		return ((WebServerApplicationContext) context).getWebServer().getPort();
 	}
 

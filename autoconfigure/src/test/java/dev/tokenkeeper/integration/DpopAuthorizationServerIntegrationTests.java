@@ -16,21 +16,13 @@ import reactor.core.publisher.Flux;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.autoconfigure.context.PropertyPlaceholderAutoConfiguration;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
 import org.springframework.boot.http.client.autoconfigure.reactive.ReactiveHttpClientAutoConfiguration;
 import org.springframework.boot.http.codec.autoconfigure.CodecsAutoConfiguration;
-import org.springframework.boot.http.converter.autoconfigure.HttpMessageConvertersAutoConfiguration;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
-import org.springframework.boot.security.autoconfigure.SecurityAutoConfiguration;
-import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterAutoConfiguration;
-import org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration;
-import org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
-import org.springframework.boot.webmvc.autoconfigure.DispatcherServletAutoConfiguration;
-import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
@@ -57,6 +49,7 @@ import dev.tokenkeeper.dpop.DpopAlgorithm;
 import dev.tokenkeeper.dpop.DpopKey;
 import dev.tokenkeeper.dpop.DpopProofs;
 import dev.tokenkeeper.integration.AuthorizationServerIntegrationTests.AuthorizationServer;
+import dev.tokenkeeper.integration.AuthorizationServerIntegrationTests.ServletSecurityServer;
 import dev.tokenkeeper.integration.AuthorizationServerIntegrationTests.TokenKeeperApplication;
 import dev.tokenkeeper.test.AutoConfigurationSelection;
 import dev.tokenkeeper.test.TokenRequestCounter;
@@ -205,11 +198,7 @@ class DpopAuthorizationServerIntegrationTests {
 	 * token came with.
 	 */
 	@SpringBootConfiguration(proxyBeanMethods = false)
-	@ImportAutoConfiguration({ PropertyPlaceholderAutoConfiguration.class, TomcatServletWebServerAutoConfiguration.class,
-			DispatcherServletAutoConfiguration.class, WebMvcAutoConfiguration.class,
-			HttpMessageConvertersAutoConfiguration.class, JacksonAutoConfiguration.class,
-			SecurityAutoConfiguration.class, ServletWebSecurityAutoConfiguration.class,
-			SecurityFilterAutoConfiguration.class })
+	@Import(ServletSecurityServer.class)
 	static class DpopResourceServer {
 
 		@Bean

@@ -37,6 +37,11 @@ final class CompositeTokenCacheObserver {
 					each.forEach((observer) -> observer.invalidated(reason));
 				}
 
+				@Override
+				public void dpopNonceRetry(TokenCacheObserver.NonceSource source) {
+					each.forEach((observer) -> observer.dpopNonceRetry(source));
+				}
+
 			};
 		};
 	}

@@ -9,9 +9,11 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.core.io.Resource;
 import org.springframework.util.unit.DataSize;
 
 import dev.tokenkeeper.token.ClientAuthentication;
+import dev.tokenkeeper.dpop.DpopAlgorithm;
 import dev.tokenkeeper.token.ProviderProfile;
 
 /**
@@ -223,6 +225,11 @@ public class TokenKeeperProperties {
 		 */
 		private final Proxy proxy = new Proxy();
 
+		/**
+		 * DPoP (RFC 9449): sender-constrained tokens for this registration.
+		 */
+		private final Dpop dpop = new Dpop();
+
 		public ProviderProfile getProfile() {
 			return this.profile;
 		}
@@ -337,6 +344,10 @@ public class TokenKeeperProperties {
 
 		public Proxy getProxy() {
 			return this.proxy;
+		}
+
+		public Dpop getDpop() {
+			return this.dpop;
 		}
 
 		@Override
@@ -498,6 +509,61 @@ public class TokenKeeperProperties {
 
 		public void setPreviousKeyRetention(Duration previousKeyRetention) {
 			this.previousKeyRetention = previousKeyRetention;
+		}
+
+	}
+
+	/**
+	 * DPoP (RFC 9449) for one registration: token requests and API calls carry a proof signed
+	 * with a key the application holds, so a leaked token is useless without it.
+	 */
+	public static class Dpop {
+
+		/**
+		 * Whether token requests and API calls carry DPoP proofs, and DPoP-bound tokens are
+		 * accepted.
+		 */
+		private boolean enabled = false;
+
+		/**
+		 * JWS algorithm of the proofs: ES256, ES384, RS256, PS256 or EdDSA.
+		 */
+		private DpopAlgorithm algorithm = DpopAlgorithm.ES256;
+
+		/**
+		 * PKCS#8 PEM private key the proofs are signed with, e.g. file:/run/secrets/dpop.pem.
+		 * Default: a key pair generated at start-up and kept in memory (each instance its own,
+		 * so in fleet mode each instance fetches its own tokens).
+		 */
+		private @Nullable Resource key;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public DpopAlgorithm getAlgorithm() {
+			return this.algorithm;
+		}
+
+		public void setAlgorithm(DpopAlgorithm algorithm) {
+			this.algorithm = algorithm;
+		}
+
+		public @Nullable Resource getKey() {
+			return this.key;
+		}
+
+		public void setKey(@Nullable Resource key) {
+			this.key = key;
+		}
+
+		@Override
+		public String toString() {
+			return "Dpop[enabled=" + this.enabled + ", algorithm=" + this.algorithm + "]";
 		}
 
 	}

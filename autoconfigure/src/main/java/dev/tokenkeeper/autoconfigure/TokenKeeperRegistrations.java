@@ -26,6 +26,7 @@ import dev.tokenkeeper.autoconfigure.TokenKeeperProperties.ClientRetry;
 import dev.tokenkeeper.autoconfigure.TokenKeeperProperties.Retry;
 import dev.tokenkeeper.cache.TokenRegistration;
 import dev.tokenkeeper.cache.TokenRetryPolicy;
+import dev.tokenkeeper.dpop.DpopProofs;
 import dev.tokenkeeper.routing.BaseUrl;
 import dev.tokenkeeper.routing.Loopback;
 import dev.tokenkeeper.routing.TokenRouter;
@@ -74,7 +75,7 @@ public final class TokenKeeperRegistrations {
 	/**
 	 * Validate the properties, read the signing keys and build the registrations.
 	 * @param properties the bound properties, read again on every token request
-	 * @param clock the clock client assertions and key rotations are timed by
+	 * @param clock the clock client assertions, DPoP proofs and key rotations are timed by
 	 * @param sslBundles the application's SSL bundles, for keys from a key store
 	 * @return the registrations
 	 * @throws InvalidTokenKeeperConfigurationException naming every invalid property
@@ -103,9 +104,11 @@ public final class TokenKeeperRegistrations {
 			validateBaseUrls(id, prefix, client, seen, baseUrls, problems);
 			TokenLifetimePolicy lifetime = lifetime(prefix, client, problems);
 			TokenRetryPolicy retry = retry(prefix, client.getRetry(), properties.getRetry(), problems);
+			// built once: a generated key must outlive configuration refreshes, or tokens bound to it break
+			DpopProofs dpop = DpopKeys.proofs(prefix, client.getDpop(), clock, problems);
 			if (lifetime != null && retry != null) {
-				registrations.add(new TokenRegistration(id, () -> credentials(id, properties, assertions), lifetime,
-						retry));
+				registrations.add(new TokenRegistration(id, () -> credentials(id, properties, assertions, dpop),
+						lifetime, retry));
 			}
 		});
 		validateGlobal(properties, problems);
@@ -286,7 +289,7 @@ public final class TokenKeeperRegistrations {
 
 	/** Credentials as configured now, so that refreshed configuration takes effect. */
 	private static ClientCredentials credentials(String id, TokenKeeperProperties properties,
-			@Nullable ClientAssertions assertions) {
+			@Nullable ClientAssertions assertions, @Nullable DpopProofs dpop) {
 		Client client = properties.getClients().get(id);
 		List<Problem> problems = new ArrayList<>();
 		if (client != null) {
@@ -306,7 +309,7 @@ public final class TokenKeeperRegistrations {
 				client.getClientId(), client.getClientSecret(),
 				StringUtils.hasText(client.getAudience()) ? client.getAudience() : null, scopes,
 				client.getAdditionalParameters(), ClientAuthentications.method(client),
-				ClientAuthentications.method(client).usesAssertion() ? assertions : null);
+				ClientAuthentications.method(client).usesAssertion() ? assertions : null, dpop);
 	}
 
 	/**

@@ -10,6 +10,7 @@ import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 
+import dev.tokenkeeper.dpop.DpopProofs;
 import dev.tokenkeeper.token.TokenFingerprint;
 
 /**
@@ -48,8 +49,17 @@ public final class CachedToken {
 	/** The last principal's authorized client: service calls use one principal, so hits allocate nothing. */
 	private volatile @Nullable Authorized lastAuthorized;
 
+	/** The proofs a DPoP-bound token is sent with, or {@code null} for a bearer token. */
+	private final @Nullable DpopProofs dpop;
+
 	CachedToken(String registrationId, OAuth2AccessToken accessToken, ClientRegistration clientRegistration,
 			Instant usableUntil, Instant refreshAt) {
+		this(registrationId, accessToken, clientRegistration, usableUntil, refreshAt, null);
+	}
+
+	CachedToken(String registrationId, OAuth2AccessToken accessToken, ClientRegistration clientRegistration,
+			Instant usableUntil, Instant refreshAt, @Nullable DpopProofs dpop) {
+		this.dpop = dpop;
 		this.registrationId = registrationId;
 		this.value = accessToken.getTokenValue();
 		this.accessToken = accessToken;
@@ -75,6 +85,15 @@ public final class CachedToken {
 	 */
 	public String value() {
 		return this.value;
+	}
+
+	/**
+	 * The DPoP proofs this token must be sent with: it is DPoP-bound, and goes out as
+	 * {@code Authorization: DPoP} with a fresh proof per request.
+	 * @return the proofs, or {@code null} for a bearer token
+	 */
+	public @Nullable DpopProofs dpop() {
+		return this.dpop;
 	}
 
 	/**
@@ -188,7 +207,7 @@ public final class CachedToken {
 	@Override
 	public String toString() {
 		return "CachedToken[registrationId=" + this.registrationId + ", fingerprint=" + fingerprint() + ", expiresAt="
-				+ this.expiresAt + "]";
+				+ this.expiresAt + ((this.dpop != null) ? ", DPoP" : "") + "]";
 	}
 
 }

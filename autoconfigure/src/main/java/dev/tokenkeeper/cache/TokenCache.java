@@ -31,8 +31,10 @@ import org.springframework.security.oauth2.core.OAuth2AccessToken;
 
 import dev.tokenkeeper.cache.TokenCacheObserver.InvalidationReason;
 import dev.tokenkeeper.cache.TokenCacheObserver.LookupResult;
+import dev.tokenkeeper.cache.TokenCacheObserver.NonceSource;
 import dev.tokenkeeper.cache.TokenCacheObserver.RegistrationObserver;
 import dev.tokenkeeper.cache.TokenStatus.LastError;
+import dev.tokenkeeper.dpop.DpopProofs;
 import dev.tokenkeeper.token.ClientCredentials;
 import dev.tokenkeeper.token.IssuedToken;
 import dev.tokenkeeper.token.TokenEndpointClient;
@@ -255,7 +257,8 @@ public final class TokenCache {
 		TokenEndpointClient client = (registration.client() != null) ? registration.client() : this.client;
 		long startedMillis = this.clock.millis();
 		Mono<IssuedToken> fetch = Mono
-			.defer(() -> client.requestToken(credentials, registration.lifetime().defaultLifetime()))
+			.defer(() -> client.requestToken(credentials, registration.lifetime().defaultLifetime(),
+					() -> state.observer.dpopNonceRetry(NonceSource.TOKEN_ENDPOINT)))
 			.retryWhen(Retry.backoff(retry.maxAttempts() - 1, retry.initialBackoff())
 				.maxBackoff(retry.maxBackoff())
 				.jitter(TokenRetryPolicy.JITTER)
@@ -282,10 +285,14 @@ public final class TokenCache {
 	private CachedToken cache(RegistrationState state, ClientCredentials credentials, IssuedToken issued,
 			long startedMillis) {
 		Instant expiresAt = issued.receivedAt().plus(issued.lifetime());
-		OAuth2AccessToken accessToken = new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, issued.value(),
+		// a DPoP answer is accepted only from registrations with proofs, so dpop is set then
+		DpopProofs dpop = issued.dpop() ? credentials.dpop() : null;
+		OAuth2AccessToken accessToken = new OAuth2AccessToken(
+				(dpop != null) ? OAuth2AccessToken.TokenType.DPOP : OAuth2AccessToken.TokenType.BEARER, issued.value(),
 				issued.receivedAt(), expiresAt, issued.scopes());
 		CachedToken token = new CachedToken(state.registration.id(), accessToken, clientRegistration(credentials),
-				state.registration.lifetime().usableUntil(issued), state.registration.lifetime().refreshAt(issued));
+				state.registration.lifetime().usableUntil(issued), state.registration.lifetime().refreshAt(issued),
+				dpop);
 		if (state.refused) {
 			state.refused = false;
 			token.replacesRefused(true);
@@ -415,6 +422,18 @@ public final class TokenCache {
 		if (state != null) {
 			state.replayCoolDown = new CoolDown(this.clock.millis(), coolDown);
 			refused.replacesRefused(false);
+		}
+	}
+
+	/**
+	 * A request was sent again with the DPoP nonce its API asked for (not a rejected token:
+	 * nothing is dropped and no cool-down starts).
+	 * @param registrationId the registration id
+	 */
+	public void dpopNonceRetried(String registrationId) {
+		RegistrationState state = this.registrations.get(registrationId);
+		if (state != null) {
+			state.observer.dpopNonceRetry(NonceSource.API);
 		}
 	}
 

@@ -39,6 +39,38 @@ public interface TokenCacheObserver {
 		default void invalidated(InvalidationReason reason) {
 		}
 
+		/**
+		 * A request was sent again with the DPoP nonce a server asked for.
+		 * @param source who asked
+		 */
+		default void dpopNonceRetry(NonceSource source) {
+		}
+
+	}
+
+	/** Who asked for a DPoP nonce; the {@code source} tag of {@code tokenkeeper.dpop.nonce.retries}. */
+	enum NonceSource {
+
+		/** The token endpoint ({@code 400 use_dpop_nonce}). */
+		TOKEN_ENDPOINT("token_endpoint"),
+
+		/** The API ({@code 401} with a {@code use_dpop_nonce} DPoP challenge). */
+		API("api");
+
+		private final String tagValue;
+
+		NonceSource(String tagValue) {
+			this.tagValue = tagValue;
+		}
+
+		/**
+		 * The tag value.
+		 * @return the lower-case value
+		 */
+		public String tagValue() {
+			return this.tagValue;
+		}
+
 	}
 
 	/** How a lookup was answered; the {@code result} tag of {@code tokenkeeper.token.lookups}. */

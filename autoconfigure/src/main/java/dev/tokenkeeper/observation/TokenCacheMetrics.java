@@ -10,6 +10,8 @@ import dev.tokenkeeper.cache.TokenCacheObserver;
  * {@code result}) and invalidations ({@code tokenkeeper.token.invalidations}, tags
  * {@code client} and {@code reason}). Every counter is registered when the cache starts, so
  * each shows 0 until it first counts, and counting is one array read and one increment.
+ * DPoP nonce retries ({@code tokenkeeper.dpop.nonce.retries}, tags {@code client} and
+ * {@code source}) are registered when they first happen: most registrations never see one.
  *
  * @author TokenKeeper
  */
@@ -20,6 +22,9 @@ public final class TokenCacheMetrics implements TokenCacheObserver {
 
 	/** The invalidation counter's name. */
 	public static final String INVALIDATIONS = "tokenkeeper.token.invalidations";
+
+	/** The DPoP nonce retry counter's name. */
+	public static final String DPOP_NONCE_RETRIES = "tokenkeeper.dpop.nonce.retries";
 
 	private final MeterRegistry registry;
 
@@ -51,18 +56,24 @@ public final class TokenCacheMetrics implements TokenCacheObserver {
 				.tag("reason", reason.tagValue())
 				.register(this.registry);
 		}
-		return new CountingObserver(lookups, invalidations);
+		return new CountingObserver(lookups, invalidations, this.registry, registrationId);
 	}
 
 	private static final class CountingObserver implements RegistrationObserver {
+
+		private final MeterRegistry registry;
+
+		private final String registrationId;
 
 		private final Counter[] lookups;
 
 		private final Counter[] invalidations;
 
-		CountingObserver(Counter[] lookups, Counter[] invalidations) {
+		CountingObserver(Counter[] lookups, Counter[] invalidations, MeterRegistry registry, String registrationId) {
 			this.lookups = lookups;
 			this.invalidations = invalidations;
+			this.registry = registry;
+			this.registrationId = registrationId;
 		}
 
 		@Override
@@ -73,6 +84,16 @@ public final class TokenCacheMetrics implements TokenCacheObserver {
 		@Override
 		public void invalidated(InvalidationReason reason) {
 			this.invalidations[reason.ordinal()].increment();
+		}
+
+		@Override
+		public void dpopNonceRetry(NonceSource source) {
+			Counter.builder(DPOP_NONCE_RETRIES)
+				.description("Requests sent again with the DPoP nonce a server asked for")
+				.tag(TokenKeeperMetricsTags.CLIENT, this.registrationId)
+				.tag("source", source.tagValue())
+				.register(this.registry)
+				.increment();
 		}
 
 	}

@@ -29,6 +29,9 @@ final class IssuedTokenCodec {
 
 	private static final byte VERSION = 1;
 
+	/** Version 1 and a trailing flag: the token is DPoP-bound. Bearer tokens keep version 1. */
+	private static final byte VERSION_DPOP = 2;
+
 	/** Tokens and scopes are bounded by the token response size limit; this is a sanity cap. */
 	private static final int MAX_STRING_BYTES = 1024 * 1024;
 
@@ -49,7 +52,7 @@ final class IssuedTokenCodec {
 	static byte[] encode(IssuedToken token) {
 		ByteArrayOutputStream bytes = new ByteArrayOutputStream(token.value().length() + 128);
 		try (DataOutputStream out = new DataOutputStream(bytes)) {
-			out.writeByte(VERSION);
+			out.writeByte(token.dpop() ? VERSION_DPOP : VERSION);
 			writeString(out, token.value());
 			out.writeInt(token.scopes().size());
 			for (String scope : token.scopes()) {
@@ -60,6 +63,9 @@ final class IssuedTokenCodec {
 			out.writeLong(token.lifetime().getSeconds());
 			out.writeInt(token.lifetime().getNano());
 			writeString(out, token.lifetimeSource().name());
+			if (token.dpop()) {
+				out.writeBoolean(true);
+			}
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
@@ -74,7 +80,8 @@ final class IssuedTokenCodec {
 	 */
 	static @Nullable IssuedToken decode(byte[] bytes) {
 		try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-			if (in.readByte() != VERSION) {
+			byte version = in.readByte();
+			if (version != VERSION && version != VERSION_DPOP) {
 				return null;
 			}
 			String value = readString(in);
@@ -91,6 +98,7 @@ final class IssuedTokenCodec {
 			long lifetimeSeconds = in.readLong();
 			int lifetimeNanos = in.readInt();
 			LifetimeSource source = LifetimeSource.valueOf(readString(in));
+			boolean dpop = version == VERSION_DPOP && in.readBoolean();
 			// A plain-text entry is anyone's to write: what cannot be judged safely is no token.
 			if (in.read() != -1 || value.isEmpty() || !isNanos(receivedNanos) || !isNanos(lifetimeNanos)
 					|| receivedSeconds < 0 || receivedSeconds > MAX_EPOCH_SECOND || lifetimeSeconds < 0
@@ -102,7 +110,7 @@ final class IssuedTokenCodec {
 			if (lifetime.isZero()) {
 				return null;
 			}
-			return new IssuedToken(value, Collections.unmodifiableSet(scopes), receivedAt, lifetime, source);
+			return new IssuedToken(value, Collections.unmodifiableSet(scopes), receivedAt, lifetime, source, dpop);
 		}
 		catch (IOException | RuntimeException ex) {
 			return null;

@@ -16,7 +16,8 @@ import dev.tokenkeeper.token.ClientCredentials;
 
 /**
  * The Redis keys of one registration's shared token and of its lock, derived from what the
- * token is minted for: profile, token URI, client id, audience, scopes and extra parameters.
+ * token is minted for: profile, token URI, client id, audience, scopes and extra parameters,
+ * and for DPoP the thumbprint of the key the token is bound to.
  * Instances configured otherwise (or a rolling deploy that changes scopes) therefore never
  * share a token. The secret is not part of it: a rotated secret mints the same kind of token.
  *
@@ -59,6 +60,11 @@ record SharedTokenKey(String token, String lock, String failure) {
 			for (Map.Entry<String, String> extra : extras.entrySet()) {
 				write(out, extra.getKey());
 				write(out, extra.getValue());
+			}
+			if (credentials.dpop() != null) {
+				// a DPoP-bound token works only with its key: share it only with instances holding it
+				write(out, "dpop");
+				write(out, credentials.dpop().key().thumbprint());
 			}
 		}
 		catch (IOException ex) {

@@ -8,6 +8,8 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.tokenkeeper.dpop.DpopProofs;
+
 /**
  * What one token request is made of: the registration it serves and what the provider
  * needs. Read afresh for every token request so that refreshed configuration applies.
@@ -24,12 +26,13 @@ import org.jspecify.annotations.Nullable;
  * @param clientAuthentication how the client authenticates
  * @param assertions the {@code client_assertion} factory of the JWT methods, else
  * {@code null}
+ * @param dpop the registration's DPoP proofs when {@code dpop.enabled}, else {@code null}
  * @author TokenKeeper
  */
 public record ClientCredentials(String registrationId, ProviderProfile profile, URI tokenUri, String clientId,
 		@Nullable String clientSecret, @Nullable String audience, List<String> scopes,
 		Map<String, String> additionalParameters, ClientAuthentication clientAuthentication,
-		@Nullable ClientAssertions assertions) {
+		@Nullable ClientAssertions assertions, @Nullable DpopProofs dpop) {
 
 	public ClientCredentials {
 		scopes = List.copyOf(scopes);
@@ -55,7 +58,40 @@ public record ClientCredentials(String registrationId, ProviderProfile profile, 
 			@Nullable String clientSecret, @Nullable String audience, List<String> scopes,
 			Map<String, String> additionalParameters) {
 		this(registrationId, profile, tokenUri, clientId, clientSecret, audience, scopes, additionalParameters,
-				profile.defaultClientAuthentication(), null);
+				profile.defaultClientAuthentication(), null, null);
+	}
+
+	/**
+	 * Credentials with client authentication and without DPoP.
+	 * @param registrationId the registration id
+	 * @param profile the provider profile
+	 * @param tokenUri the token endpoint
+	 * @param clientId the OAuth2 client id
+	 * @param clientSecret the OAuth2 client secret, or {@code null}
+	 * @param audience the audience, or {@code null}
+	 * @param scopes the scopes, possibly empty
+	 * @param additionalParameters extra fields for every token request
+	 * @param clientAuthentication how the client authenticates
+	 * @param assertions the {@code client_assertion} factory of the JWT methods, else
+	 * {@code null}
+	 */
+	public ClientCredentials(String registrationId, ProviderProfile profile, URI tokenUri, String clientId,
+			@Nullable String clientSecret, @Nullable String audience, List<String> scopes,
+			Map<String, String> additionalParameters, ClientAuthentication clientAuthentication,
+			@Nullable ClientAssertions assertions) {
+		this(registrationId, profile, tokenUri, clientId, clientSecret, audience, scopes, additionalParameters,
+				clientAuthentication, assertions, null);
+	}
+
+	/**
+	 * These credentials with DPoP proofs.
+	 * @param dpop the DPoP proofs, or {@code null}
+	 * @return the credentials
+	 */
+	public ClientCredentials withDpop(@Nullable DpopProofs dpop) {
+		return new ClientCredentials(this.registrationId, this.profile, this.tokenUri, this.clientId,
+				this.clientSecret, this.audience, this.scopes, this.additionalParameters, this.clientAuthentication,
+				this.assertions, dpop);
 	}
 
 	@Override
@@ -63,7 +99,8 @@ public record ClientCredentials(String registrationId, ProviderProfile profile, 
 		return "ClientCredentials[registrationId=" + this.registrationId + ", profile=" + this.profile.configName()
 				+ ", clientAuthentication=" + this.clientAuthentication.configName() + ", tokenUri=" + this.tokenUri
 				+ ", clientId=" + this.clientId + ", clientSecret=******"
-				+ ", audience=" + this.audience + ", scopes=" + this.scopes + "]";
+				+ ", audience=" + this.audience + ", scopes=" + this.scopes
+				+ ((this.dpop != null) ? ", dpop=" + this.dpop.key().thumbprint() : "") + "]";
 	}
 
 }

@@ -13,15 +13,29 @@ import java.util.Set;
  * @param receivedAt when the response arrived (by the injected Clock)
  * @param lifetime how long the token lives from {@code receivedAt}
  * @param lifetimeSource which rule gave the lifetime
+ * @param dpop whether the token is DPoP-bound ({@code token_type: DPoP}) rather than a bearer token
  * @author TokenKeeper
  */
 public record IssuedToken(String value, Set<String> scopes, Instant receivedAt, Duration lifetime,
-		LifetimeSource lifetimeSource) {
+		LifetimeSource lifetimeSource, boolean dpop) {
+
+	/**
+	 * A bearer token.
+	 * @param value the access token
+	 * @param scopes the granted scopes
+	 * @param receivedAt when the response arrived
+	 * @param lifetime how long the token lives from {@code receivedAt}
+	 * @param lifetimeSource which rule gave the lifetime
+	 */
+	public IssuedToken(String value, Set<String> scopes, Instant receivedAt, Duration lifetime,
+			LifetimeSource lifetimeSource) {
+		this(value, scopes, receivedAt, lifetime, lifetimeSource, false);
+	}
 
 	@Override
 	public String toString() {
 		return "IssuedToken[fingerprint=" + TokenFingerprint.of(this.value) + ", lifetime=" + this.lifetime
-				+ " (" + this.lifetimeSource + "), receivedAt=" + this.receivedAt + "]";
+				+ " (" + this.lifetimeSource + "), receivedAt=" + this.receivedAt + (this.dpop ? ", DPoP" : "") + "]";
 	}
 
 	/** Which rule gave a token its lifetime. */

@@ -21,6 +21,7 @@ import org.springframework.http.HttpMethod;
 import org.springframework.http.client.reactive.ClientHttpConnector;
 import org.springframework.http.client.reactive.ClientHttpResponse;
 
+import dev.tokenkeeper.dpop.DpopProofs;
 import dev.tokenkeeper.observation.DefaultTokenRequestObservationConvention;
 import dev.tokenkeeper.observation.TokenKeeperObservationDocumentation;
 import dev.tokenkeeper.observation.TokenRequestObservationContext;
@@ -118,6 +119,43 @@ public final class TokenEndpointClient {
 	 * @return the token, or an error that is always a {@link TokenEndpointException}
 	 */
 	public Mono<IssuedToken> requestToken(ClientCredentials credentials, Duration defaultLifetime) {
+		return requestToken(credentials, defaultLifetime, () -> {
+		});
+	}
+
+	/**
+	 * One HTTP attempt at the token endpoint, and for a DPoP registration whose proof lacked the
+	 * server's current nonce ({@code 400 use_dpop_nonce} with {@code DPoP-Nonce}) one more with
+	 * it: a nonce is part of the protocol, not a failed request, so it never reaches retries or
+	 * cool-downs. A second nonce answer is an error. Each attempt is observed on its own.
+	 * @param credentials what to request
+	 * @param defaultLifetime the lifetime when the response does not tell
+	 * @param nonceRetried told when a nonce retry is sent
+	 * @return the token, or an error that is always a {@link TokenEndpointException}
+	 */
+	public Mono<IssuedToken> requestToken(ClientCredentials credentials, Duration defaultLifetime,
+			Runnable nonceRetried) {
+		Mono<IssuedToken> attempt = attempt(credentials, defaultLifetime);
+		if (credentials.dpop() == null) {
+			return attempt;
+		}
+		return attempt.onErrorResume(TokenEndpointClient::isNonceChallenge, (challenge) -> {
+			nonceRetried.run();
+			return attempt(credentials, defaultLifetime).onErrorMap(TokenEndpointClient::isNonceChallenge,
+					(again) -> new TokenEndpointException(credentials.registrationId(), TokenRequestOutcome.CLIENT_ERROR,
+							((TokenEndpointException) again).getStatus(), DpopProofs.USE_DPOP_NONCE,
+							"the token endpoint asked for a new DPoP nonce again after a retry with the one it sent; "
+									+ "not retried further",
+							null, again));
+		});
+	}
+
+	private static boolean isNonceChallenge(Throwable ex) {
+		return ex instanceof TokenEndpointException failure && failure.getStatus() == 400
+				&& DpopProofs.USE_DPOP_NONCE.equals(failure.getError().getErrorCode());
+	}
+
+	private Mono<IssuedToken> attempt(ClientCredentials credentials, Duration defaultLifetime) {
 		TokenRequest request = TokenRequest.of(credentials);
 		return Mono.deferContextual((reactorContext) -> {
 			TokenRequestObservationContext context = new TokenRequestObservationContext(credentials.registrationId(),
@@ -150,6 +188,9 @@ public final class TokenEndpointClient {
 			if (request.authorization() != null) {
 				headers.set(HttpHeaders.AUTHORIZATION, request.authorization());
 			}
+			if (request.dpopProof() != null) {
+				headers.set(DpopProofs.HEADER, request.dpopProof());
+			}
 			return httpRequest.writeWith(Mono.fromSupplier(() -> httpRequest.bufferFactory().wrap(request.body())));
 		})
 			.flatMap((response) -> read(credentials, response, defaultLifetime, context))
@@ -169,6 +210,10 @@ public final class TokenEndpointClient {
 		HttpHeaders headers = response.getHeaders();
 		int status = response.getStatusCode().value();
 		context.setStatus(status);
+		if (credentials.dpop() != null) {
+			// any answer may carry the server's next nonce (RFC 9449 section 8)
+			credentials.dpop().nonce(credentials.tokenUri(), headers.getFirst(DpopProofs.NONCE_HEADER));
+		}
 		return DataBufferUtils.join(response.getBody(), this.maxResponseBytes)
 			.map(TokenEndpointClient::bytes)
 			.defaultIfEmpty(EMPTY)

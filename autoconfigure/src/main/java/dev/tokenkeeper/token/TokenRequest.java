@@ -28,11 +28,14 @@ final class TokenRequest {
 
 	private final String authorization;
 
-	private TokenRequest(URI uri, String contentType, byte[] body, String authorization) {
+	private final String dpopProof;
+
+	private TokenRequest(URI uri, String contentType, byte[] body, String authorization, String dpopProof) {
 		this.uri = uri;
 		this.contentType = contentType;
 		this.body = body;
 		this.authorization = authorization;
+		this.dpopProof = dpopProof;
 	}
 
 	static TokenRequest of(ClientCredentials credentials) {
@@ -69,10 +72,13 @@ final class TokenRequest {
 		if (profile.acceptsAdditionalParameters()) {
 			credentials.additionalParameters().forEach(fields::putIfAbsent);
 		}
+		// a fresh proof for every attempt: each TokenRequest is sent once
+		String dpopProof = (credentials.dpop() != null)
+				? credentials.dpop().proof("POST", credentials.tokenUri(), null) : null;
 		return (profile.bodyFormat() == BodyFormat.JSON)
-				? new TokenRequest(credentials.tokenUri(), "application/json", json(fields), authorization)
+				? new TokenRequest(credentials.tokenUri(), "application/json", json(fields), authorization, dpopProof)
 				: new TokenRequest(credentials.tokenUri(), "application/x-www-form-urlencoded", form(fields),
-						authorization);
+						authorization, dpopProof);
 	}
 
 	/** RFC 6749 section 2.3.1: form-urlencode id and secret each, then Base64 of {@code id:secret}. */
@@ -147,6 +153,11 @@ final class TokenRequest {
 	/** The {@code Authorization} header value, or {@code null} when credentials go in the body. */
 	String authorization() {
 		return this.authorization;
+	}
+
+	/** The {@code DPoP} header value, or {@code null} when the registration does not use DPoP. */
+	String dpopProof() {
+		return this.dpopProof;
 	}
 
 	@Override

@@ -129,22 +129,26 @@ final class TokenResponseReader {
 					null);
 		}
 		String tokenType = text(json, "token_type");
-		if (tokenType != null && !tokenType.equalsIgnoreCase("bearer")) {
+		// DPoP only where the registration sent a proof: otherwise the token would be unusable
+		boolean dpop = credentials.dpop() != null && "dpop".equalsIgnoreCase(tokenType);
+		if (tokenType != null && !tokenType.equalsIgnoreCase("bearer") && !dpop) {
 			throw failure(id, TokenRequestOutcome.INVALID_RESPONSE, status, null,
 					"token_type '" + redact(shorten(tokenType), Redaction.of(credentials), EXCERPT_LENGTH)
-							+ "' is not supported, only Bearer",
+							+ "' is not supported, only Bearer"
+							+ ((credentials.dpop() != null) ? " and DPoP"
+									: "DPoP".equalsIgnoreCase(tokenType) ? " (set dpop.enabled for DPoP)" : ""),
 					null);
 		}
 		Set<String> scopes = scopes(text(json, "scope"), credentials.scopes());
 		Long expiresIn = expiresIn(json.get("expires_in"));
 		if (expiresIn != null && expiresIn > 0) {
-			return new IssuedToken(accessToken, scopes, receivedAt, capped(expiresIn), LifetimeSource.EXPIRES_IN);
+			return new IssuedToken(accessToken, scopes, receivedAt, capped(expiresIn), LifetimeSource.EXPIRES_IN, dpop);
 		}
 		Duration fromJwt = jwtLifetime(accessToken);
 		if (fromJwt != null) {
-			return new IssuedToken(accessToken, scopes, receivedAt, fromJwt, LifetimeSource.JWT_EXP);
+			return new IssuedToken(accessToken, scopes, receivedAt, fromJwt, LifetimeSource.JWT_EXP, dpop);
 		}
-		return new IssuedToken(accessToken, scopes, receivedAt, defaultLifetime, LifetimeSource.DEFAULT);
+		return new IssuedToken(accessToken, scopes, receivedAt, defaultLifetime, LifetimeSource.DEFAULT, dpop);
 	}
 
 	/**

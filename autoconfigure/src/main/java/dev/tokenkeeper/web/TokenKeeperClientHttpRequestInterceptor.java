@@ -18,8 +18,8 @@ import dev.tokenkeeper.cache.CachedToken;
 import dev.tokenkeeper.routing.TokenRouter;
 
 /**
- * Puts the right bearer token on outgoing {@code RestClient} (and {@code RestTemplate})
- * requests, by the same rules and from the same cache as
+ * Puts the right token (bearer, or DPoP-bound with a fresh proof per request) on outgoing
+ * {@code RestClient} (and {@code RestTemplate}) requests, by the same rules and from the same cache as
  * {@link TokenKeeperExchangeFilterFunction}. Added to every {@code RestClient} built from
  * Spring Boot's {@code RestClient.Builder}; for other clients:
  * <pre class="code">
@@ -76,7 +76,7 @@ public final class TokenKeeperClientHttpRequestInterceptor implements ClientHttp
 		}
 		CachedToken token = this.tokens.token(registrationId);
 		Answer answer = execute(request, body, token, execution);
-		if (!answer.isUnauthorized()) {
+		if (!answer.isUnauthorized(token)) {
 			this.replay.accepted(token);
 			return answer.response();
 		}
@@ -102,9 +102,9 @@ public final class TokenKeeperClientHttpRequestInterceptor implements ClientHttp
 		HttpRequest current = request;
 		byte[] currentBody = body;
 		for (int hops = 0;; hops++) {
-			HttpRequest sent = withToken(current, token);
+			HttpRequest hop = current;
 			byte[] sentBody = currentBody;
-			ClientHttpResponse response = TokenKeeperTransports.marked(() -> execution.execute(sent, sentBody));
+			ClientHttpResponse response = TokenKeeperTransports.marked(() -> send(hop, sentBody, execution, token));
 			int status = response.getStatusCode().value();
 			URI target = (hops < RedirectHops.MAX_HOPS)
 					? RedirectHops.target(current.getURI(), status, response.getHeaders().getFirst(HttpHeaders.LOCATION))
@@ -151,8 +151,8 @@ public final class TokenKeeperClientHttpRequestInterceptor implements ClientHttp
 	/** A response, and whether the hop that got it carried the token. */
 	private record Answer(ClientHttpResponse response, boolean carriedToken) {
 
-		boolean isUnauthorized() throws IOException {
-			return this.carriedToken && UnauthorizedReplay.isUnauthorized(status());
+		boolean isUnauthorized(CachedToken sent) throws IOException {
+			return this.carriedToken && TokenKeeperClientHttpRequestInterceptor.isUnauthorized(sent, this.response);
 		}
 
 		/** The status, or 0 for a response to a hop without the token (which says nothing of it). */
@@ -160,6 +160,27 @@ public final class TokenKeeperClientHttpRequestInterceptor implements ClientHttp
 			return this.carriedToken ? this.response.getStatusCode().value() : 0;
 		}
 
+	}
+
+	private static boolean isUnauthorized(CachedToken sent, ClientHttpResponse response) throws IOException {
+		int status = response.getStatusCode().value();
+		return UnauthorizedReplay.isUnauthorized(status)
+				&& !TokenHeaders.isNonceChallenge(sent, status, response.getHeaders());
+	}
+
+	/** One exchange with the token; for a DPoP token, once more when the API asks for a nonce. */
+	private ClientHttpResponse send(HttpRequest request, byte[] body, ClientHttpRequestExecution execution,
+			CachedToken token) throws IOException {
+		ClientHttpResponse response = execution.execute(withToken(request, token), body);
+		if (token.dpop() == null || !TokenHeaders.asksForNonce(token, request.getURI(),
+				response.getStatusCode().value(), response.getHeaders())) {
+			return response;
+		}
+		response.close();
+		this.tokens.cache().dpopNonceRetried(token.registrationId());
+		ClientHttpResponse again = execution.execute(withToken(request, token), body);
+		TokenHeaders.asksForNonce(token, request.getURI(), again.getStatusCode().value(), again.getHeaders());
+		return again;
 	}
 
 	/**
@@ -170,7 +191,7 @@ public final class TokenKeeperClientHttpRequestInterceptor implements ClientHttp
 	private static HttpRequest withToken(HttpRequest request, CachedToken token) {
 		HttpHeaders headers = new HttpHeaders();
 		headers.addAll(request.getHeaders());
-		headers.setBearerAuth(token.value());
+		TokenHeaders.set(headers, token, request.getMethod(), request.getURI());
 		return new HttpRequestWrapper(request) {
 
 			@Override

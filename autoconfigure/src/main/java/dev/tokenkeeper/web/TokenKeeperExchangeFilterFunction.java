@@ -18,7 +18,8 @@ import dev.tokenkeeper.cache.TokenCache;
 import dev.tokenkeeper.routing.TokenRouter;
 
 /**
- * Puts the right bearer token on outgoing {@code WebClient} requests. Added to every
+ * Puts the right token on outgoing {@code WebClient} requests: a bearer token, or a
+ * DPoP-bound one with a fresh proof per request (RFC 9449). Added to every
  * {@code WebClient} built from Spring Boot's {@code WebClient.Builder}; for other WebClients:
  * <pre class="code">
  * WebClient.builder().filter(tokenKeeperExchangeFilterFunction).build();
@@ -28,8 +29,9 @@ import dev.tokenkeeper.routing.TokenRouter;
  * {@code base-urls} entry is the longest match of the URL. Requests that match nothing, or
  * already carry {@code Authorization}, go out untouched.
  * <p>
- * The header is set on the native request, which Spring's request-details logging does not
- * print. On a 401 the token is dropped (if still cached) and the request replayed once with a
+ * The headers are set on the native request, which Spring's request-details logging does not
+ * print. A DPoP API that asks for a nonce ({@code 401}, {@code use_dpop_nonce}) gets the
+ * request once more with it, without dropping the token. On a 401 the token is dropped (if still cached) and the request replayed once with a
  * new one; see {@link TokenKeeperAttributes#noReplay()}.
  * <p>
  * Requests with a token go out on a transport that does not follow redirects (see
@@ -76,8 +78,33 @@ public final class TokenKeeperExchangeFilterFunction implements ExchangeFilterFu
 		}
 		return this.tokens.token(registrationId)
 			.flatMap((token) -> exchange(request, token, next)
-				.flatMap((answer) -> answer.isUnauthorized() ? unauthorized(request, next, token, answer.response())
+				.flatMap((answer) -> answer.isUnauthorized(token) ? unauthorized(request, next, token, answer.response())
 						: accepted(token, answer.response())));
+	}
+
+	private static boolean isUnauthorized(CachedToken sent, ClientResponse response) {
+		int status = response.statusCode().value();
+		return UnauthorizedReplay.isUnauthorized(status)
+				&& !TokenHeaders.isNonceChallenge(sent, status, response.headers().asHttpHeaders());
+	}
+
+	/** One exchange with the token; for a DPoP token, once more when the API asks for a nonce. */
+	private Mono<ClientResponse> send(ClientRequest request, ExchangeFunction next, CachedToken token) {
+		Mono<ClientResponse> exchange = next.exchange(withToken(request, token));
+		if (token.dpop() == null) {
+			return exchange;
+		}
+		return exchange.flatMap((response) -> {
+			if (!TokenHeaders.asksForNonce(token, request.url(), response.statusCode().value(),
+					response.headers().asHttpHeaders())) {
+				return Mono.just(response);
+			}
+			this.tokens.dpopNonceRetried(token.registrationId());
+			return response.releaseBody()
+				.then(Mono.defer(() -> next.exchange(withToken(request, token))))
+				.doOnNext((again) -> TokenHeaders.asksForNonce(token, request.url(), again.statusCode().value(),
+						again.headers().asHttpHeaders()));
+		});
 	}
 
 	private Mono<ClientResponse> unauthorized(ClientRequest request, ExchangeFunction next, CachedToken sent,
@@ -109,7 +136,7 @@ public final class TokenKeeperExchangeFilterFunction implements ExchangeFilterFu
 
 	private Mono<Answer> hop(URI origin, ClientRequest request, CachedToken token, ExchangeFunction next,
 			int hops) {
-		return TokenKeeperTransports.marked(next.exchange(withToken(request, token))).flatMap((response) -> {
+		return TokenKeeperTransports.marked(send(request, next, token)).flatMap((response) -> {
 			int status = response.statusCode().value();
 			URI target = (hops < RedirectHops.MAX_HOPS) ? RedirectHops.target(request.url(), status,
 					response.headers().asHttpHeaders().getFirst(HttpHeaders.LOCATION)) : null;
@@ -137,8 +164,8 @@ public final class TokenKeeperExchangeFilterFunction implements ExchangeFilterFu
 	/** A response, and whether the hop that got it carried the token. */
 	private record Answer(ClientResponse response, boolean carriedToken) {
 
-		boolean isUnauthorized() {
-			return this.carriedToken && UnauthorizedReplay.isUnauthorized(status());
+		boolean isUnauthorized(CachedToken sent) {
+			return this.carriedToken && TokenKeeperExchangeFilterFunction.isUnauthorized(sent, this.response);
 		}
 
 		/** The status, or 0 for a response to a hop without the token (which says nothing of it). */
@@ -153,11 +180,11 @@ public final class TokenKeeperExchangeFilterFunction implements ExchangeFilterFu
 	 * sets {@code Authorization} itself wins, and request-details logging never sees it.
 	 */
 	private static ClientRequest withToken(ClientRequest request, CachedToken token) {
-		String value = token.value();
 		return ClientRequest.from(request).httpRequest((httpRequest) -> {
 			HttpHeaders headers = httpRequest.getHeaders();
 			if (!headers.containsHeader(HttpHeaders.AUTHORIZATION)) {
-				headers.setBearerAuth(value);
+				// a DPoP proof is made here, as the request is written: one per attempt
+				TokenHeaders.set(headers, token, request.method(), request.url());
 			}
 		}).build();
 	}

@@ -1,8 +1,13 @@
 package dev.tokenkeeper.autoconfigure;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -10,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.Banner;
 import org.springframework.boot.SpringApplication;
@@ -23,6 +29,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 
 import dev.tokenkeeper.autoconfigure.InvalidTokenKeeperConfigurationException.Problem;
+import dev.tokenkeeper.dpop.DpopAlgorithm;
+import dev.tokenkeeper.test.DpopTestKeys;
+import dev.tokenkeeper.token.ClientCredentials;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -197,6 +206,54 @@ class TokenKeeperConfigurationFailureTests {
 		try (ConfigurableApplicationContext context = application().run("--tokenkeeper.enabled=false",
 				"--tokenkeeper.clients.betterpt.client-secret=" + SECRET)) {
 			assertThat(context.getBeansOfType(TokenKeeperRegistrations.class)).isEmpty();
+		}
+		assertThat(output).doesNotContain(SECRET);
+	}
+
+	@Test
+	void runWhenDpopKeyCannotBeReadThenFailureNamesTheProperty(CapturedOutput output) {
+		Throwable failure = run(betterpt("--tokenkeeper.clients.betterpt.dpop.enabled=true",
+				"--tokenkeeper.clients.betterpt.dpop.key=file:/nonexistent/dpop.pem"));
+		assertInvalid(failure, output, "tokenkeeper.clients.betterpt.dpop.key", "cannot be read");
+	}
+
+	@Test
+	void runWhenDpopKeyIsNotAPrivateKeyThenFailureNamesTheKeyProperty(@TempDir Path dir, CapturedOutput output)
+			throws IOException {
+		Path file = Files.writeString(dir.resolve("dpop.pem"), "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+		Throwable failure = run(betterpt("--tokenkeeper.clients.betterpt.dpop.enabled=true",
+				"--tokenkeeper.clients.betterpt.dpop.key=file:" + file));
+		assertInvalid(failure, output, "tokenkeeper.clients.betterpt.dpop.key", "holds no PEM private key");
+	}
+
+	@Test
+	void runWhenDpopKeyDoesNotFitTheAlgorithmThenFailureNamesTheAlgorithmWithoutKeyMaterial(@TempDir Path dir,
+			CapturedOutput output) {
+		KeyPair rsa = DpopTestKeys.keyPair("RSA");
+		String key = DpopTestKeys.write(rsa, dir.resolve("dpop.pem"));
+		Throwable failure = run(betterpt("--tokenkeeper.clients.betterpt.dpop.enabled=true",
+				"--tokenkeeper.clients.betterpt.dpop.key=" + key));
+		assertInvalid(failure, output, "tokenkeeper.clients.betterpt.dpop.algorithm", "ES256 needs an EC P-256 key");
+		String base64 = Base64.getEncoder().encodeToString(rsa.getPrivate().getEncoded());
+		for (int i = 0; i + 40 <= base64.length(); i += 40) {
+			assertThat(output).doesNotContain(base64.substring(i, i + 40));
+			assertThat(stackTrace(failure)).doesNotContain(base64.substring(i, i + 40));
+		}
+	}
+
+	@Test
+	void runWhenDpopKeyFitsThenStartsWithThatKey(@TempDir Path dir, CapturedOutput output) {
+		String key = DpopTestKeys.write(DpopTestKeys.keyPair("Ed25519"), dir.resolve("dpop.pem"));
+		try (ConfigurableApplicationContext context = application().run(betterpt(
+				"--tokenkeeper.clients.betterpt.dpop.enabled=true", "--tokenkeeper.clients.betterpt.dpop.algorithm=EdDSA",
+				"--tokenkeeper.clients.betterpt.dpop.key=" + key))) {
+			ClientCredentials credentials = context.getBean(TokenKeeperRegistrations.class)
+				.registrations()
+				.get(0)
+				.credentials()
+				.get();
+			assertThat(credentials.dpop().key().algorithm()).isEqualTo(DpopAlgorithm.EDDSA);
+			assertThat(credentials.dpop().key().isGenerated()).isFalse();
 		}
 		assertThat(output).doesNotContain(SECRET);
 	}

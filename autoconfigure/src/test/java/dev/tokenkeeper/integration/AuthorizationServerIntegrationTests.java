@@ -45,6 +45,7 @@ import org.springframework.boot.webmvc.autoconfigure.DispatcherServletAutoConfig
 import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
@@ -231,7 +232,7 @@ class AuthorizationServerIntegrationTests {
 		return start(TokenKeeperApplication.class, WebApplicationType.NONE, properties);
 	}
 
-	private static ConfigurableApplicationContext start(Class<?> application, WebApplicationType type,
+	static ConfigurableApplicationContext start(Class<?> application, WebApplicationType type,
 			Map<String, Object> properties) {
 		Map<String, Object> all = new LinkedHashMap<>(properties);
 		// no application.properties from the test classpath, loopback only, any free port
@@ -242,7 +243,7 @@ class AuthorizationServerIntegrationTests {
 		return new SpringApplicationBuilder(application).web(type).properties(all).run();
 	}
 
-	private static int port(ConfigurableApplicationContext context) {
+	static int port(ConfigurableApplicationContext context) {
 		return ((WebServerApplicationContext) context).getWebServer().getPort();
 	}
 
@@ -250,14 +251,22 @@ class AuthorizationServerIntegrationTests {
 		return authorizationServer.getBean(TokenRequestCounter.class);
 	}
 
-	/** Spring Authorization Server: servlet-only, so an application of its own on Tomcat. */
-	@SpringBootConfiguration(proxyBeanMethods = false)
+	/** Tomcat, Spring MVC and Spring Security's servlet filter chain, for the servlet servers of these tests. */
+	@Configuration(proxyBeanMethods = false)
 	@ImportAutoConfiguration({ PropertyPlaceholderAutoConfiguration.class, TomcatServletWebServerAutoConfiguration.class,
 			DispatcherServletAutoConfiguration.class, WebMvcAutoConfiguration.class,
 			HttpMessageConvertersAutoConfiguration.class, JacksonAutoConfiguration.class,
 			SecurityAutoConfiguration.class, ServletWebSecurityAutoConfiguration.class,
-			SecurityFilterAutoConfiguration.class, OAuth2AuthorizationServerAutoConfiguration.class,
+			SecurityFilterAutoConfiguration.class })
+	static class ServletSecurityServer {
+
+	}
+
+	/** Spring Authorization Server: servlet-only, so an application of its own on Tomcat. */
+	@SpringBootConfiguration(proxyBeanMethods = false)
+	@ImportAutoConfiguration({ OAuth2AuthorizationServerAutoConfiguration.class,
 			OAuth2AuthorizationServerJwtAutoConfiguration.class })
+	@Import(ServletSecurityServer.class)
 	static class AuthorizationServer {
 
 		@Bean

@@ -1,5 +1,6 @@
 package dev.tokenkeeper.store;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -26,6 +28,9 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import dev.tokenkeeper.autoconfigure.InvalidTokenKeeperConfigurationException;
+import dev.tokenkeeper.test.DpopProofChecks;
+import dev.tokenkeeper.test.DpopStubs;
+import dev.tokenkeeper.test.DpopTestKeys;
 import dev.tokenkeeper.test.EncryptionKeys;
 import dev.tokenkeeper.test.RedisServer;
 
@@ -263,6 +268,50 @@ class FleetModeTests {
 			.isInstanceOf(InvalidTokenKeeperConfigurationException.class)
 			.withMessageContaining("tokenkeeper.store.redis.encryption-key");
 		assertThat(output).contains("Property: tokenkeeper.store.redis.encryption-key");
+	}
+
+	@Test
+	void dpopInstancesWhenSameConfiguredKeyThenOneTokenRequestAndBothProveTheSameKey(@TempDir Path dir) {
+		String key = DpopTestKeys.write(DpopTestKeys.keyPair("P-256"), dir.resolve("dpop.pem"));
+		List<FleetInstance> fleet = Stream.of(1, 2)
+			.map((i) -> instance(this.encryptionKey, "tokenkeeper.clients.partner.dpop.enabled=true",
+					"tokenkeeper.clients.partner.dpop.key=" + key))
+			.toList();
+		dpopTokenEndpointIssues();
+		assertThat(call(fleet.subList(0, 1), 1)).containsOnly("ok");
+		assertThat(call(fleet.subList(1, 2), 1)).containsOnly("ok");
+		assertThat(tokenRequests()).isEqualTo(1);
+		assertThat(dpopProofThumbprints()).hasSize(2).containsOnly(fleet.get(0).credentials().dpop().key().thumbprint());
+	}
+
+	@Test
+	void dpopInstancesWhenKeysGeneratedThenEachRequestsItsOwnToken() {
+		List<FleetInstance> fleet = Stream.of(1, 2)
+			.map((i) -> instance(this.encryptionKey, "tokenkeeper.clients.partner.dpop.enabled=true"))
+			.toList();
+		dpopTokenEndpointIssues();
+		assertThat(call(fleet.subList(0, 1), 1)).containsOnly("ok");
+		assertThat(call(fleet.subList(1, 2), 1)).containsOnly("ok");
+		assertThat(tokenRequests()).isEqualTo(2);
+		assertThat(dpopProofThumbprints()).hasSize(2).doesNotHaveDuplicates();
+		// and a bearer instance of the same registration never takes a DPoP-bound token either
+		FleetInstance bearer = instance();
+		tokenEndpointIssues("fleet-token-9");
+		assertThat(call(List.of(bearer), 1)).containsOnly("ok");
+		assertThat(tokenRequests()).isEqualTo(3);
+	}
+
+	private void dpopTokenEndpointIssues() {
+		this.server.stubFor(post("/oauth2/token").willReturn(DpopStubs.token("fleet-token-1", "DPoP")));
+		this.server.stubFor(get(urlPathEqualTo("/api/rooms")).withHeader("Authorization", equalTo("DPoP fleet-token-1"))
+			.willReturn(aResponse().withBody("ok")));
+	}
+
+	private List<String> dpopProofThumbprints() {
+		return this.server.findAll(getRequestedFor(urlPathEqualTo("/api/rooms")).withHeader("DPoP", matching(".+")))
+			.stream()
+			.map((call) -> DpopProofChecks.verified(call.getHeader("DPoP")).thumbprint())
+			.toList();
 	}
 
 	private FleetInstance instance() {

@@ -16,6 +16,8 @@ import dev.tokenkeeper.cache.TokenRetryPolicy;
 import dev.tokenkeeper.client.TokenKeeperAuthorizedClientManager;
 import dev.tokenkeeper.routing.BaseUrl;
 import dev.tokenkeeper.routing.TokenRouter;
+import dev.tokenkeeper.token.ClientAssertions;
+import dev.tokenkeeper.token.ClientAuthentication;
 import dev.tokenkeeper.token.ClientCredentials;
 import dev.tokenkeeper.token.ProviderProfile;
 import dev.tokenkeeper.token.TokenEndpointClient;
@@ -46,15 +48,20 @@ public final class TokenKeeperStack {
 
 	private final TokenKeeperExchangeFilterFunction filter;
 
-	private TokenKeeperStack(List<BenchRegistration> registrations, Clock clock, ClientHttpConnector tokenConnector) {
+	private TokenKeeperStack(List<BenchRegistration> registrations, Clock clock, ClientHttpConnector tokenConnector,
+			Map<String, ClientAssertions> assertions) {
 		List<TokenRegistration> tokenRegistrations = new ArrayList<>(registrations.size());
 		List<String> ids = new ArrayList<>(registrations.size());
 		List<BaseUrl> baseUrls = new ArrayList<>(registrations.size());
 		for (BenchRegistration registration : registrations) {
 			String id = registration.id();
-			tokenRegistrations.add(new TokenRegistration(id, () -> new ClientCredentials(id, ProviderProfile.BASIC_FORM,
-					registration.tokenUri(), "client-" + id, "secret-" + id, null, List.of(), Map.of()), LIFETIME,
-					RETRY));
+			ClientAssertions signed = assertions.get(id);
+			tokenRegistrations.add(new TokenRegistration(id, () -> (signed != null)
+					? new ClientCredentials(id, ProviderProfile.POST_FORM, registration.tokenUri(), "client-" + id, null,
+							null, List.of(), Map.of(), ClientAuthentication.PRIVATE_KEY_JWT, signed)
+					: new ClientCredentials(id, ProviderProfile.BASIC_FORM, registration.tokenUri(), "client-" + id,
+							"secret-" + id, null, List.of(), Map.of()),
+					LIFETIME, RETRY));
 			ids.add(id);
 			baseUrls.add(BaseUrl.parse(id, registration.baseUrl()));
 		}
@@ -75,7 +82,21 @@ public final class TokenKeeperStack {
 	 */
 	public static TokenKeeperStack create(List<BenchRegistration> registrations, Clock clock,
 			ClientHttpConnector tokenConnector) {
-		return new TokenKeeperStack(registrations, clock, tokenConnector);
+		return new TokenKeeperStack(registrations, clock, tokenConnector, Map.of());
+	}
+
+	/**
+	 * Wire TokenKeeper with some registrations authenticating by {@code private-key-jwt}.
+	 * @param registrations the registrations
+	 * @param clock the clock every decision reads
+	 * @param tokenConnector the connector token requests go through
+	 * @param assertions the assertions of the {@code private-key-jwt} registrations, by id;
+	 * the others use a client secret
+	 * @return the stack
+	 */
+	public static TokenKeeperStack create(List<BenchRegistration> registrations, Clock clock,
+			ClientHttpConnector tokenConnector, Map<String, ClientAssertions> assertions) {
+		return new TokenKeeperStack(registrations, clock, tokenConnector, assertions);
 	}
 
 	public TokenCache cache() {

@@ -31,11 +31,10 @@ import dev.tokenkeeper.test.FormBodies;
 import dev.tokenkeeper.test.MutableClock;
 import dev.tokenkeeper.test.SelfSignedCertificate;
 import dev.tokenkeeper.test.TestKeys;
+import dev.tokenkeeper.test.TokenEndpointStubs;
 import dev.tokenkeeper.test.WebClientContexts;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -57,8 +56,7 @@ class SigningKeyRotationTests {
 	@BeforeEach
 	void setUp() {
 		this.server.start();
-		this.server.stubFor(post(anyUrl()).willReturn(aResponse().withHeader("Content-Type", "application/json")
-			.withBody("{\"access_token\":\"token-1\",\"token_type\":\"Bearer\",\"expires_in\":3600}")));
+		TokenEndpointStubs.sequence(this.server, "/token", 3600, "token-1");
 	}
 
 	@AfterEach

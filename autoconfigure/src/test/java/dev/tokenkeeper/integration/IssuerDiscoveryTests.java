@@ -51,6 +51,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 class IssuerDiscoveryTests {
 
+	/** The scope AuthorizationServerIntegrationTests.registeredClient grants. */
 	private static final String SCOPE = "partner.read";
 
 	private static final String SECRET = "discovery-secret";
@@ -69,12 +70,8 @@ class IssuerDiscoveryTests {
 	@BeforeAll
 	static void startAuthorizationServer() {
 		Map<String, Object> properties = new LinkedHashMap<>();
-		String prefix = "spring.security.oauth2.authorizationserver.client.discovery.registration.";
-		properties.put(prefix + "client-id", "discovery-client");
-		properties.put(prefix + "client-secret", "{noop}" + SECRET);
-		properties.put(prefix + "client-authentication-methods", "client_secret_basic");
-		properties.put(prefix + "authorization-grant-types", "client_credentials");
-		properties.put(prefix + "scopes", SCOPE);
+		AuthorizationServerIntegrationTests.registeredClient(properties, "discovery", "discovery-client", SECRET,
+				"client_secret_basic");
 		authorizationServer = AuthorizationServerIntegrationTests.start(
 				AuthorizationServerIntegrationTests.AuthorizationServer.class, WebApplicationType.SERVLET, properties);
 		issuer = "http://127.0.0.1:" + AuthorizationServerIntegrationTests.port(authorizationServer);

@@ -1,7 +1,10 @@
 package dev.tokenkeeper.benchmarks.load;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +16,7 @@ import dev.tokenkeeper.benchmarks.support.BenchRegistration;
 import dev.tokenkeeper.benchmarks.support.Connectors;
 import dev.tokenkeeper.benchmarks.support.RedisFleet;
 import dev.tokenkeeper.benchmarks.support.SimulatedClock;
+import dev.tokenkeeper.benchmarks.support.SyncSubscriber;
 import dev.tokenkeeper.benchmarks.support.TokenEndpointStub;
 import dev.tokenkeeper.benchmarks.support.TokenKeeperStack;
 import dev.tokenkeeper.cache.TokenCache;
@@ -27,12 +31,15 @@ import dev.tokenkeeper.cache.TokenCache;
  * <li>a simulated hour of 60 s tokens: token requests for the whole fleet, against one per
  * refresh period plus one;</li>
  * <li>an always-503 provider: 50 concurrent first lookups per instance, token requests for
- * the fleet against one instance's retry chain ({@code retry.max-attempts}).</li>
+ * the fleet against one instance's retry chain ({@code retry.max-attempts});</li>
+ * <li>a cached token in fleet mode against memory mode, in CPU time per lookup.</li>
  * </ul>
  */
 public final class FleetScale {
 
 	private static final String ID = "partner";
+
+	private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
 	private FleetScale() {
 	}
@@ -52,6 +59,8 @@ public final class FleetScale {
 			results.put("hour", hour(redis, pool, size, hour, step));
 			redis.reset();
 			results.put("alwaysUnavailable", alwaysUnavailable(redis, pool, size));
+			redis.reset();
+			results.put("hitCpu", hitCpu(redis, pool, Results.intProperty("fleet.hitRounds", 10)));
 		}
 		results.put("loadBefore", loadBefore);
 		results.put("loadAfter", Results.loadAverage());
@@ -140,6 +149,56 @@ public final class FleetScale {
 			result.put("oneInstancesRetryChain", TokenKeeperStack.RETRY.maxAttempts());
 			return result;
 		}
+	}
+
+	/**
+	 * A cached token in fleet mode against memory mode, in this thread's CPU time (which other
+	 * work on a shared machine hardly changes, unlike JMH's wall time): rounds alternate the
+	 * two; the ratio is taken within each round.
+	 */
+	static Map<String, Object> hitCpu(RedisFleet redis, Connectors.Pooled pool, int rounds) {
+		SimulatedClock clock = new SimulatedClock(Instant.parse("2025-01-01T00:00:00Z"));
+		try (TokenEndpointStub tokenEndpoint = TokenEndpointStub.start(clock, Duration.ofHours(1), Duration.ZERO)) {
+			List<BenchRegistration> registrations = List
+				.of(new BenchRegistration(ID, tokenEndpoint.tokenUri(), "http://127.0.0.1:1/api"));
+			Map<String, TokenCache> caches = new LinkedHashMap<>();
+			caches.put("memory", TokenKeeperStack.create(registrations, clock, pool.connector()).cache());
+			caches.put("redis", caches(redis, pool, 1, clock, tokenEndpoint).get(0));
+			caches.values().forEach((cache) -> cache.token(ID).block(Duration.ofSeconds(30)));
+			int lookups = 1_000_000;
+			caches.values().forEach((cache) -> cpuNanosPerHit(cache, lookups * 3));
+			Map<String, List<Double>> nanos = new LinkedHashMap<>();
+			caches.keySet().forEach((name) -> nanos.put(name, new ArrayList<>()));
+			List<Double> ratio = new ArrayList<>();
+			List<String> names = new ArrayList<>(caches.keySet());
+			for (int round = 0; round < rounds; round++) {
+				Map<String, Double> measured = new LinkedHashMap<>();
+				for (int i = 0; i < names.size(); i++) {
+					String name = names.get((round + i) % names.size());
+					measured.put(name, cpuNanosPerHit(caches.get(name), lookups));
+				}
+				measured.forEach((name, value) -> nanos.get(name).add(value));
+				ratio.add(measured.get("redis") / measured.get("memory"));
+			}
+			Map<String, Object> result = new LinkedHashMap<>();
+			nanos.forEach((name, values) -> result.put(name + "CpuNanos", Results.summary(values)));
+			result.put("redisToMemory", Results.summary(ratio));
+			result.put("tokenRequests", tokenEndpoint.requests());
+			return result;
+		}
+	}
+
+	private static double cpuNanosPerHit(TokenCache cache, int lookups) {
+		Object sink = null;
+		long start = THREADS.getCurrentThreadCpuTime();
+		for (int i = 0; i < lookups; i++) {
+			sink = SyncSubscriber.get(cache.token(ID));
+		}
+		long cpu = THREADS.getCurrentThreadCpuTime() - start;
+		if (sink == null) {
+			throw new IllegalStateException("No token");
+		}
+		return (double) cpu / lookups;
 	}
 
 	private static List<TokenCache> caches(RedisFleet redis, Connectors.Pooled pool, int size, SimulatedClock clock,

@@ -61,10 +61,10 @@ public final class TokenKeeperStack {
 			String id = registration.id();
 			// as dpop.enabled does: one key per registration, generated at start-up
 			DpopProofs proofs = (dpop != null) ? new DpopProofs(DpopKey.generate(dpop), clock) : null;
-			ClientCredentials credentials = new ClientCredentials(id, ProviderProfile.BASIC_FORM,
+			// read afresh for every token request, as the auto-configuration's are
+			tokenRegistrations.add(new TokenRegistration(id, () -> new ClientCredentials(id, ProviderProfile.BASIC_FORM,
 					registration.tokenUri(), "client-" + id, "secret-" + id, null, List.of(), Map.of())
-				.withDpop(proofs);
-			tokenRegistrations.add(new TokenRegistration(id, () -> credentials, LIFETIME, RETRY));
+				.withDpop(proofs), LIFETIME, RETRY));
 			ids.add(id);
 			baseUrls.add(BaseUrl.parse(id, registration.baseUrl()));
 		}

@@ -68,4 +68,12 @@ class FleetScaleTests {
 		assertThat(failing.get("tokenRequests")).isEqualTo(3);
 	}
 
+	@Test
+	void hitCpuWhenBothCachesHoldATokenThenBothAreMeasuredAndOneTokenRequestEach() {
+		Map<String, Object> hit = FleetScale.hitCpu(redis, pool, 1);
+
+		assertThat(hit).containsKeys("memoryCpuNanos", "redisCpuNanos", "redisToMemory");
+		assertThat(hit.get("tokenRequests")).isEqualTo(2);
+	}
+
 }

@@ -1,9 +1,6 @@
 package dev.tokenkeeper.benchmarks.load;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.security.GeneralSecurityException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,14 +9,11 @@ import java.util.function.Supplier;
 import dev.tokenkeeper.benchmarks.jmh.DpopProofBenchmark;
 
 /**
- * The DPoP benchmark's four operations measured in this thread's CPU time rather than wall
- * time: on a shared machine other processes stretch wall time many times over, but hardly the
- * CPU an operation itself takes. Rounds interleave the operations; the ratios (the filter with
- * DPoP over the bare signature, over the bearer filter) are taken within each round.
+ * The DPoP benchmark's four operations measured in this thread's CPU time ({@link CpuRounds}),
+ * per algorithm; the ratios (the filter with DPoP over the bare signature, over the bearer
+ * filter) are taken within each round.
  */
 public final class DpopCost {
-
-	private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
 	private DpopCost() {
 	}
@@ -32,7 +26,7 @@ public final class DpopCost {
 			DpopProofBenchmark benchmark = new DpopProofBenchmark();
 			benchmark.algorithm = algorithm;
 			benchmark.setUp();
-			Map<String, Supplier<Object>> operations = new LinkedHashMap<>();
+			Map<String, Supplier<?>> operations = new LinkedHashMap<>();
 			operations.put("bareSignature", () -> {
 				try {
 					return benchmark.bareSignature();
@@ -44,34 +38,17 @@ public final class DpopCost {
 			operations.put("proof", benchmark::proof);
 			operations.put("dpopFilter", benchmark::dpopFilter);
 			operations.put("bearerFilter", benchmark::bearerFilter);
-			// enough operations for ~50 ms of CPU each: RSA signs are ~20x slower than EC
+			// 0.1 to 1.5 s of CPU per measurement on JDK 17: RSA 2048 signs take about 1 ms each
 			int ops = algorithm.startsWith("ES") || algorithm.equals("EDDSA") ? 1000 : 100;
-			List<String> names = new ArrayList<>(operations.keySet());
-			for (String name : names) {
-				cpuNanosPerOp(operations.get(name), ops * 3);
-			}
-			Map<String, List<Double>> nanos = new LinkedHashMap<>();
-			names.forEach((name) -> nanos.put(name, new ArrayList<>()));
-			List<Double> filterToSignature = new ArrayList<>();
-			List<Double> proofToSignature = new ArrayList<>();
-			List<Double> dpopToBearerAdded = new ArrayList<>();
-			for (int round = 0; round < rounds; round++) {
-				Map<String, Double> measured = new LinkedHashMap<>();
-				for (int i = 0; i < names.size(); i++) {
-					String name = names.get((round + i) % names.size());
-					measured.put(name, cpuNanosPerOp(operations.get(name), ops));
-				}
-				measured.forEach((name, value) -> nanos.get(name).add(value));
-				filterToSignature.add(measured.get("dpopFilter") / measured.get("bareSignature"));
-				proofToSignature.add(measured.get("proof") / measured.get("bareSignature"));
-				dpopToBearerAdded.add(measured.get("dpopFilter") - measured.get("bearerFilter"));
-			}
+			List<Map<String, Double>> measured = CpuRounds.run(operations, ops, rounds);
 			benchmark.tearDown();
-			Map<String, Object> result = new LinkedHashMap<>();
-			nanos.forEach((name, values) -> result.put(name + "CpuNanos", Results.summary(values)));
-			result.put("dpopFilterToBareSignature", Results.summary(filterToSignature));
-			result.put("proofToBareSignature", Results.summary(proofToSignature));
-			result.put("dpopFilterMinusBearerFilterCpuNanos", Results.summary(dpopToBearerAdded));
+			Map<String, Object> result = CpuRounds.summaries(measured);
+			result.put("dpopFilterToBareSignature",
+					CpuRounds.summary(measured, (round) -> round.get("dpopFilter") / round.get("bareSignature")));
+			result.put("proofToBareSignature",
+					CpuRounds.summary(measured, (round) -> round.get("proof") / round.get("bareSignature")));
+			result.put("dpopFilterMinusBearerFilterCpuNanos",
+					CpuRounds.summary(measured, (round) -> round.get("dpopFilter") - round.get("bearerFilter")));
 			results.put(algorithm, result);
 			System.out.println(algorithm + ": " + result);
 		}
@@ -79,19 +56,6 @@ public final class DpopCost {
 		results.put("loadAfter", Results.loadAverage());
 		Results.write(Results.outputDir(args), "dpop-cost", results);
 		System.exit(0);
-	}
-
-	private static double cpuNanosPerOp(Supplier<Object> operation, int ops) {
-		Object sink = null;
-		long start = THREADS.getCurrentThreadCpuTime();
-		for (int i = 0; i < ops; i++) {
-			sink = operation.get();
-		}
-		long cpu = THREADS.getCurrentThreadCpuTime() - start;
-		if (sink == null) {
-			throw new IllegalStateException("No result");
-		}
-		return (double) cpu / ops;
 	}
 
 }

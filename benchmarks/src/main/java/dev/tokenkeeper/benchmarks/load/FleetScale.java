@@ -1,13 +1,11 @@
 package dev.tokenkeeper.benchmarks.load;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -38,8 +36,6 @@ import dev.tokenkeeper.cache.TokenCache;
 public final class FleetScale {
 
 	private static final String ID = "partner";
-
-	private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
 	private FleetScale() {
 	}
@@ -152,9 +148,9 @@ public final class FleetScale {
 	}
 
 	/**
-	 * A cached token in fleet mode against memory mode, in this thread's CPU time (which other
-	 * work on a shared machine hardly changes, unlike JMH's wall time): rounds alternate the
-	 * two; the ratio is taken within each round.
+	 * A cached token in fleet mode against memory mode, in this thread's CPU time
+	 * ({@link CpuRounds}, which other work on a shared machine hardly changes, unlike JMH's wall
+	 * time); the ratio is taken within each round.
 	 */
 	static Map<String, Object> hitCpu(RedisFleet redis, Connectors.Pooled pool, int rounds) {
 		SimulatedClock clock = new SimulatedClock(Instant.parse("2025-01-01T00:00:00Z"));
@@ -165,40 +161,15 @@ public final class FleetScale {
 			caches.put("memory", TokenKeeperStack.create(registrations, clock, pool.connector()).cache());
 			caches.put("redis", caches(redis, pool, 1, clock, tokenEndpoint).get(0));
 			caches.values().forEach((cache) -> cache.token(ID).block(Duration.ofSeconds(30)));
-			int lookups = 1_000_000;
-			caches.values().forEach((cache) -> cpuNanosPerHit(cache, lookups * 3));
-			Map<String, List<Double>> nanos = new LinkedHashMap<>();
-			caches.keySet().forEach((name) -> nanos.put(name, new ArrayList<>()));
-			List<Double> ratio = new ArrayList<>();
-			List<String> names = new ArrayList<>(caches.keySet());
-			for (int round = 0; round < rounds; round++) {
-				Map<String, Double> measured = new LinkedHashMap<>();
-				for (int i = 0; i < names.size(); i++) {
-					String name = names.get((round + i) % names.size());
-					measured.put(name, cpuNanosPerHit(caches.get(name), lookups));
-				}
-				measured.forEach((name, value) -> nanos.get(name).add(value));
-				ratio.add(measured.get("redis") / measured.get("memory"));
-			}
-			Map<String, Object> result = new LinkedHashMap<>();
-			nanos.forEach((name, values) -> result.put(name + "CpuNanos", Results.summary(values)));
-			result.put("redisToMemory", Results.summary(ratio));
+			Map<String, Supplier<?>> lookups = new LinkedHashMap<>();
+			caches.forEach((name, cache) -> lookups.put(name, () -> SyncSubscriber.get(cache.token(ID))));
+			List<Map<String, Double>> measured = CpuRounds.run(lookups, 1_000_000, rounds);
+			Map<String, Object> result = CpuRounds.summaries(measured);
+			result.put("redisToMemory",
+					CpuRounds.summary(measured, (round) -> round.get("redis") / round.get("memory")));
 			result.put("tokenRequests", tokenEndpoint.requests());
 			return result;
 		}
-	}
-
-	private static double cpuNanosPerHit(TokenCache cache, int lookups) {
-		Object sink = null;
-		long start = THREADS.getCurrentThreadCpuTime();
-		for (int i = 0; i < lookups; i++) {
-			sink = SyncSubscriber.get(cache.token(ID));
-		}
-		long cpu = THREADS.getCurrentThreadCpuTime() - start;
-		if (sink == null) {
-			throw new IllegalStateException("No token");
-		}
-		return (double) cpu / lookups;
 	}
 
 	private static List<TokenCache> caches(RedisFleet redis, Connectors.Pooled pool, int size, SimulatedClock clock,

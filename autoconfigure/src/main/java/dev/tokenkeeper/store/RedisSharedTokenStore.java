@@ -414,7 +414,10 @@ public final class RedisSharedTokenStore implements SharedTokenStore, Disposable
 	public void onDropped(DroppedTokens listener) {
 		// Resubscribed with backoff whenever the subscription fails (Redis down at start-up,
 		// a failover); a message missed meanwhile costs that instance one 401.
-		this.invalidations = this.redis.listenToChannel(INVALIDATIONS)
+		// Deferred and off the caller's thread: the listener container connects when it is
+		// created, and start-up must neither wait for Redis nor fail without it.
+		this.invalidations = Flux.defer(() -> this.redis.listenToChannel(INVALIDATIONS))
+			.subscribeOn(Schedulers.boundedElastic())
 			.doOnNext((message) -> dropped(message.getMessage(), listener))
 			.retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(100)).maxBackoff(Duration.ofSeconds(5)))
 			.subscribe(null, (ex) -> logger.debug("Stopped listening for invalidations: " + describe(ex)));

@@ -1,11 +1,13 @@
 package dev.tokenkeeper.actuate;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -19,6 +21,8 @@ import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import dev.tokenkeeper.test.TestKeys;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -30,6 +34,9 @@ class TokenKeeperSanitizingIntegrationTests {
 	private static final List<String> SECRETS = List.of("Cl1ent-secret-value", "Pr0xy-password-value",
 			"RW5jcnlwdGlvbi1rZXktdmFsdWUtMzItYnl0ZXMhISE=", "S1gning-key-value", "Dp0p-key-value",
 			"Spr1ng-registration-secret");
+
+	@TempDir
+	Path keys;
 
 	private ConfigurableApplicationContext context;
 
@@ -50,7 +57,12 @@ class TokenKeeperSanitizingIntegrationTests {
 					"tokenkeeper.clients.partner.proxy.username=proxy-user",
 					"tokenkeeper.clients.partner.proxy.password=" + SECRETS.get(1),
 					"tokenkeeper.store.redis.encryption-key=" + SECRETS.get(2),
-					"tokenkeeper.clients.partner.jwt.signing-key=" + SECRETS.get(3),
+					// a real key file whose path carries the marker: the path itself must not be shown
+					"tokenkeeper.clients.signer.token-uri=https://auth.example.com/oauth2/token",
+					"tokenkeeper.clients.signer.client-id=signer-client-id",
+					"tokenkeeper.clients.signer.client-authentication=private-key-jwt",
+					"tokenkeeper.clients.signer.jwt.signing-key=file:" + TestKeys
+						.write(this.keys.resolve(SECRETS.get(3) + ".pem"), TestKeys.pkcs8(TestKeys.ec("secp256r1"))),
 					"tokenkeeper.clients.partner.dpop.key=" + SECRETS.get(4),
 					"spring.security.oauth2.client.registration.spring-partner.client-id=spring-client",
 					"spring.security.oauth2.client.registration.spring-partner.client-secret=" + SECRETS.get(5),

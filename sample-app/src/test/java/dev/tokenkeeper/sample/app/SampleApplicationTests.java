@@ -1,5 +1,8 @@
 package dev.tokenkeeper.sample.app;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -15,6 +18,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 import dev.tokenkeeper.sample.partners.Partners;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * The sample as a newcomer runs it: its partner stand-ins started in-process, the app on a
@@ -82,13 +86,27 @@ class SampleApplicationTests {
 		assertThat(health.get("status")).isEqualTo("UP");
 	}
 
+	@Test
+	void serverWhenStartedWithDefaultsThenListensOnLoopbackOnly() throws IOException {
+		// DELETE /actuator/tokenkeeper is open: only this machine may reach it
+		try (Socket socket = new Socket()) {
+			socket.connect(new InetSocketAddress("127.0.0.1", this.port), 5_000);
+			assertThat(socket.isConnected()).isTrue();
+		}
+		// another loopback address on Linux: answered only when bound to every address
+		try (Socket socket = new Socket()) {
+			assertThatExceptionOfType(IOException.class)
+				.isThrownBy(() -> socket.connect(new InetSocketAddress("127.0.0.2", this.port), 5_000));
+		}
+	}
+
 	private DemoReport demo(int calls) {
 		return app().get().uri("/demo?calls={calls}", calls).retrieve().bodyToMono(DemoReport.class)
 			.block(Duration.ofSeconds(60));
 	}
 
 	private WebClient app() {
-		return WebClient.create("http://localhost:" + this.port);
+		return WebClient.create("http://127.0.0.1:" + this.port);
 	}
 
 }

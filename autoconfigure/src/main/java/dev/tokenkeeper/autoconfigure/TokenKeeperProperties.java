@@ -146,6 +146,13 @@ public class TokenKeeperProperties {
 		private @Nullable String tokenUri;
 
 		/**
+		 * Issuer whose metadata names the token endpoint, instead of token-uri: RFC 8414 or
+		 * OpenID discovery, or for smart-backend the FHIR base URL's
+		 * .well-known/smart-configuration. Read at the first token request and cached.
+		 */
+		private @Nullable String issuerUri;
+
+		/**
 		 * OAuth2 client id.
 		 */
 		private @Nullable String clientId;
@@ -244,6 +251,14 @@ public class TokenKeeperProperties {
 
 		public void setTokenUri(@Nullable String tokenUri) {
 			this.tokenUri = tokenUri;
+		}
+
+		public @Nullable String getIssuerUri() {
+			return this.issuerUri;
+		}
+
+		public void setIssuerUri(@Nullable String issuerUri) {
+			this.issuerUri = issuerUri;
 		}
 
 		public @Nullable String getClientId() {
@@ -352,7 +367,7 @@ public class TokenKeeperProperties {
 
 		@Override
 		public String toString() {
-			return "Client[profile=" + this.profile + ", tokenUri=" + this.tokenUri + ", clientId=" + this.clientId
+			return "Client[profile=" + this.profile + ", tokenUri=" + this.tokenUri + ", issuerUri=" + this.issuerUri + ", clientId=" + this.clientId
 					+ ", clientSecret=******]";
 		}
 

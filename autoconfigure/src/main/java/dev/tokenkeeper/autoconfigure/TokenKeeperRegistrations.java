@@ -1,7 +1,6 @@
 package dev.tokenkeeper.autoconfigure;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,13 +27,14 @@ import dev.tokenkeeper.cache.TokenRegistration;
 import dev.tokenkeeper.cache.TokenRetryPolicy;
 import dev.tokenkeeper.dpop.DpopProofs;
 import dev.tokenkeeper.routing.BaseUrl;
-import dev.tokenkeeper.routing.Loopback;
 import dev.tokenkeeper.routing.TokenRouter;
 import dev.tokenkeeper.token.ClientAssertions;
 import dev.tokenkeeper.token.ClientCredentials;
 import dev.tokenkeeper.token.ProviderProfile;
 import dev.tokenkeeper.token.TokenEndpointClient;
+import dev.tokenkeeper.token.TokenEndpointDiscovery;
 import dev.tokenkeeper.token.TokenLifetimePolicy;
+import dev.tokenkeeper.token.TokenUris;
 
 /**
  * The registrations of {@code tokenkeeper.clients}, validated. Validation is TokenKeeper's own
@@ -108,7 +108,7 @@ public final class TokenKeeperRegistrations {
 			DpopProofs dpop = DpopKeys.proofs(prefix, client.getDpop(), clock, problems);
 			if (lifetime != null && retry != null) {
 				registrations.add(new TokenRegistration(id, () -> credentials(id, properties, assertions, dpop),
-						lifetime, retry));
+						lifetime, retry, new TokenEndpointDiscovery(() -> issuerUri(properties, id))));
 			}
 		});
 		validateGlobal(properties, problems);
@@ -122,11 +122,21 @@ public final class TokenKeeperRegistrations {
 	private static void validateCredentials(String prefix, Client client, List<Problem> problems) {
 		ProviderProfile profile = client.getProfile();
 		String tokenUri = client.getTokenUri();
-		if (!StringUtils.hasText(tokenUri)) {
-			problems.add(new Problem(prefix + "token-uri", "must be set"));
+		String issuerUri = client.getIssuerUri();
+		if (StringUtils.hasText(tokenUri) && StringUtils.hasText(issuerUri)) {
+			problems.add(new Problem(prefix + "issuer-uri", "must not be set together with token-uri; set one of them"));
+		}
+		else if (StringUtils.hasText(issuerUri)) {
+			String reason = issuerUriProblem(issuerUri);
+			if (reason != null) {
+				problems.add(new Problem(prefix + "issuer-uri", reason));
+			}
+		}
+		else if (!StringUtils.hasText(tokenUri)) {
+			problems.add(new Problem(prefix + "token-uri", "must be set (or issuer-uri, to discover it)"));
 		}
 		else {
-			String reason = tokenUriProblem(tokenUri);
+			String reason = TokenUris.problem(tokenUri);
 			if (reason != null) {
 				problems.add(new Problem(prefix + "token-uri", reason));
 			}
@@ -160,27 +170,14 @@ public final class TokenKeeperRegistrations {
 		});
 	}
 
-	private static @Nullable String tokenUriProblem(String tokenUri) {
-		URI uri;
-		try {
-			uri = new URI(tokenUri.trim());
+	/** An issuer is checked as a token endpoint is, and has no query or fragment (RFC 8414 section 2). */
+	private static @Nullable String issuerUriProblem(String issuerUri) {
+		String reason = TokenUris.problem(issuerUri);
+		if (reason != null) {
+			return reason;
 		}
-		catch (URISyntaxException ex) {
-			return "is not a valid URI";
-		}
-		String scheme = uri.getScheme();
-		if (scheme == null || !(scheme.equalsIgnoreCase("https") || scheme.equalsIgnoreCase("http"))
-				|| uri.getHost() == null) {
-			return "must be an absolute https URI";
-		}
-		if (uri.getRawUserInfo() != null) {
-			return "must not carry user-info; use client-id and client-secret";
-		}
-		if (!Loopback.isSecure(uri)) {
-			return "must use https: plain http would send the client secret in clear text "
-					+ "(http is allowed on localhost, 127.0.0.0/8 and ::1 only)";
-		}
-		return null;
+		URI uri = URI.create(issuerUri.trim());
+		return (uri.getRawQuery() != null || uri.getRawFragment() != null) ? "must not have a query or fragment" : null;
 	}
 
 	private static void validateBaseUrls(String id, String prefix, Client client, Map<String, BaseUrl> seen,
@@ -305,11 +302,19 @@ public final class TokenKeeperRegistrations {
 					? List.of(new Problem(PREFIX + id, "was removed while the application runs")) : problems);
 		}
 		List<String> scopes = client.getScopes().stream().map(String::trim).filter(StringUtils::hasText).toList();
-		return new ClientCredentials(id, client.getProfile(), URI.create(client.getTokenUri().trim()),
+		// an issuer-uri registration's token endpoint is discovered before the request is sent
+		String endpoint = StringUtils.hasText(client.getTokenUri()) ? client.getTokenUri() : client.getIssuerUri();
+		return new ClientCredentials(id, client.getProfile(), URI.create(endpoint.trim()),
 				client.getClientId(), client.getClientSecret(),
 				StringUtils.hasText(client.getAudience()) ? client.getAudience() : null, scopes,
 				client.getAdditionalParameters(), ClientAuthentications.method(client),
 				ClientAuthentications.method(client).usesAssertion() ? assertions : null, dpop);
+	}
+
+	private static @Nullable String issuerUri(TokenKeeperProperties properties, String id) {
+		Client client = properties.getClients().get(id);
+		return (client != null && !StringUtils.hasText(client.getTokenUri()) && StringUtils.hasText(client.getIssuerUri()))
+				? client.getIssuerUri() : null;
 	}
 
 	/**

@@ -256,21 +256,28 @@ public final class TokenCache {
 		}
 		TokenEndpointClient client = (registration.client() != null) ? registration.client() : this.client;
 		long startedMillis = this.clock.millis();
-		Mono<IssuedToken> fetch = Mono
-			.defer(() -> client.requestToken(credentials, registration.lifetime().defaultLifetime(),
-					() -> state.observer.dpopNonceRetry(NonceSource.TOKEN_ENDPOINT)))
-			.retryWhen(Retry.backoff(retry.maxAttempts() - 1, retry.initialBackoff())
-				.maxBackoff(retry.maxBackoff())
-				.jitter(TokenRetryPolicy.JITTER)
-				.filter((ex) -> ex instanceof TokenEndpointException failure && failure.getOutcome().isRetryable())
-				.onRetryExhaustedThrow((spec, signal) -> signal.failure()));
-		// A shared token is taken only before its refresh-ahead point, else this instance
-		// would refresh again at once.
-		this.store
-			.obtain(credentials,
-					(shared) -> this.clock.millis() < registration.lifetime().refreshAt(shared).toEpochMilli(), fetch,
-					state::holdingFor)
-			.map((issued) -> cache(state, credentials, issued, startedMillis))
+		Retry backoff = Retry.backoff(retry.maxAttempts() - 1, retry.initialBackoff())
+			.maxBackoff(retry.maxBackoff())
+			.jitter(TokenRetryPolicy.JITTER)
+			.filter((ex) -> ex instanceof TokenEndpointException failure && failure.getOutcome().isRetryable())
+			.onRetryExhaustedThrow((spec, signal) -> signal.failure());
+		// an issuer-uri registration learns its token endpoint first (cached after the first
+		// success): the shared key, the assertion's aud and the DPoP htu all use it
+		Mono.defer(() -> registration.resolve(credentials, client))
+			.retryWhen(backoff)
+			.flatMap((resolved) -> {
+				Mono<IssuedToken> fetch = Mono
+					.defer(() -> client.requestToken(resolved, registration.lifetime().defaultLifetime(),
+							() -> state.observer.dpopNonceRetry(NonceSource.TOKEN_ENDPOINT)))
+					.retryWhen(backoff);
+				// A shared token is taken only before its refresh-ahead point, else this instance
+				// would refresh again at once.
+				return this.store
+					.obtain(resolved,
+							(shared) -> this.clock.millis() < registration.lifetime().refreshAt(shared).toEpochMilli(),
+							fetch, state::holdingFor)
+					.map((issued) -> cache(state, resolved, issued, startedMillis));
+			})
 			.subscribe((token) -> {
 				state.succeeded(token);
 				state.inFlight.compareAndSet(future, null);
@@ -367,7 +374,7 @@ public final class TokenCache {
 			return;
 		}
 		try {
-			this.store.invalidate(state.registration.credentials().get(), tokenValue)
+			this.store.invalidate(state.registration.resolvedCredentials(), tokenValue)
 				.subscribe(null, (ex) -> logger.debug("Could not invalidate the shared token of registration '"
 						+ state.registration.id() + "': " + ex.getClass().getSimpleName()));
 		}

@@ -94,6 +94,18 @@ public record ClientCredentials(String registrationId, ProviderProfile profile, 
 				this.assertions, dpop);
 	}
 
+	/**
+	 * These credentials for another token endpoint, such as one discovered from the
+	 * registration's {@code issuer-uri}.
+	 * @param tokenUri the token endpoint
+	 * @return the credentials
+	 */
+	public ClientCredentials withTokenUri(URI tokenUri) {
+		return new ClientCredentials(this.registrationId, this.profile, tokenUri, this.clientId, this.clientSecret,
+				this.audience, this.scopes, this.additionalParameters, this.clientAuthentication, this.assertions,
+				this.dpop);
+	}
+
 	@Override
 	public String toString() {
 		return "ClientCredentials[registrationId=" + this.registrationId + ", profile=" + this.profile.configName()

@@ -1,5 +1,6 @@
 package dev.tokenkeeper.token;
 
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
@@ -12,6 +13,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferLimitException;
@@ -222,6 +225,37 @@ public final class TokenEndpointClient {
 					defaultLifetime));
 	}
 
+	/**
+	 * Read an issuer's metadata document (RFC 8414, OpenID Discovery, SMART configuration)
+	 * over this client's transport: no redirects, the same timeouts and size cap.
+	 * @param registrationId the registration it is read for
+	 * @param uri the metadata document
+	 * @return the document, or an error that is always a {@link TokenEndpointException}
+	 */
+	Mono<Metadata> metadata(String registrationId, URI uri) {
+		String where = "issuer-uri discovery at " + TokenUris.display(uri);
+		return this.connector.connect(HttpMethod.GET, uri, (httpRequest) -> {
+			httpRequest.getHeaders().set(HttpHeaders.ACCEPT, "application/json");
+			return httpRequest.setComplete();
+		})
+			.flatMap((response) -> {
+				int status = response.getStatusCode().value();
+				return DataBufferUtils.join(response.getBody(), this.maxResponseBytes)
+					.map(TokenEndpointClient::bytes)
+					.defaultIfEmpty(EMPTY)
+					.onErrorMap(DataBufferLimitException.class,
+							(ex) -> new TokenEndpointException(registrationId, TokenRequestOutcome.INVALID_RESPONSE,
+									status, null, where + ": the response is larger than " + this.maxResponseBytes
+											+ " bytes", null, null))
+					.map((body) -> Metadata.read(registrationId, where, status, body));
+			})
+			.timeout(this.responseTimeout)
+			.onErrorMap((ex) -> !(ex instanceof TokenEndpointException),
+					(ex) -> new TokenEndpointException(registrationId, TokenRequestOutcome.IO_ERROR, 0, null,
+							where + ": " + ((ex instanceof TimeoutException) ? "no response within " + this.responseTimeout
+									: "no response: " + ex.getClass().getSimpleName()), null, ex));
+	}
+
 	private static byte[] bytes(DataBuffer buffer) {
 		try {
 			byte[] bytes = new byte[buffer.readableByteCount()];
@@ -245,6 +279,48 @@ public final class TokenEndpointClient {
 		// the query or user-info of a token URI may hold a credential (an API key, say)
 		return new TokenEndpointException(credentials.registrationId(), TokenRequestOutcome.IO_ERROR, 0, null,
 				what + " from " + TokenUris.display(credentials.tokenUri()), null, ex);
+	}
+
+	/** An issuer's metadata document: a JSON object whose string members are read. */
+	static final class Metadata {
+
+		private static final JsonMapper JSON = JsonMapper.builder().build();
+
+		private final JsonNode document;
+
+		private Metadata(JsonNode document) {
+			this.document = document;
+		}
+
+		static Metadata read(String registrationId, String where, int status, byte[] body) {
+			if (status < 200 || status > 299) {
+				// a redirect is not followed: the metadata must be at the issuer itself
+				TokenRequestOutcome outcome = (status >= 500) ? TokenRequestOutcome.SERVER_ERROR
+						: (status == 429) ? TokenRequestOutcome.RATE_LIMITED : TokenRequestOutcome.CLIENT_ERROR;
+				throw new TokenEndpointException(registrationId, outcome, status, null,
+						where + ": HTTP " + status + ((status >= 300 && status < 400) ? " (redirects are not followed)" : ""),
+						null, null);
+			}
+			JsonNode document;
+			try {
+				document = JSON.readTree(body);
+			}
+			catch (RuntimeException ex) {
+				document = null;
+			}
+			if (document == null || !document.isObject()) {
+				// the body is never quoted: only what it is not
+				throw new TokenEndpointException(registrationId, TokenRequestOutcome.INVALID_RESPONSE, status, null,
+						where + ": the response is not a JSON object (" + body.length + " bytes)", null, null);
+			}
+			return new Metadata(document);
+		}
+
+		@Nullable String text(String member) {
+			JsonNode value = this.document.get(member);
+			return (value != null && value.isString()) ? value.asString() : null;
+		}
+
 	}
 
 	/** One observed attempt, ended once: by its result, its error or a cancel, whichever comes first. */

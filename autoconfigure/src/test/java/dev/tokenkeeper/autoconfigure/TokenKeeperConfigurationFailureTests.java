@@ -112,6 +112,36 @@ class TokenKeeperConfigurationFailureTests {
 	}
 
 	@Test
+	void runWhenBothTokenUriAndIssuerUriAreSetThenFailureNamesIssuerUri(CapturedOutput output) {
+		Throwable failure = run(betterpt("--tokenkeeper.clients.betterpt.issuer-uri=https://betterpt-dev.auth0.com/"));
+		assertInvalid(failure, output, "tokenkeeper.clients.betterpt.issuer-uri",
+				"must not be set together with token-uri; set one of them");
+	}
+
+	@Test
+	void runWhenIssuerUriIsPlainHttpToARemoteHostThenFailureNamesTheProperty(CapturedOutput output) {
+		Throwable failure = run(betterpt("--tokenkeeper.clients.betterpt.token-uri=",
+				"--tokenkeeper.clients.betterpt.issuer-uri=http://betterpt-dev.auth0.com/"));
+		assertInvalid(failure, output, "tokenkeeper.clients.betterpt.issuer-uri", "must use https");
+	}
+
+	@Test
+	void runWhenIssuerUriHasAQueryThenFailureNamesTheProperty(CapturedOutput output) {
+		Throwable failure = run(betterpt("--tokenkeeper.clients.betterpt.token-uri=",
+				"--tokenkeeper.clients.betterpt.issuer-uri=https://betterpt-dev.auth0.com/?tenant=" + SECRET));
+		assertInvalid(failure, output, "tokenkeeper.clients.betterpt.issuer-uri", "must not have a query or fragment");
+	}
+
+	@Test
+	void runWhenIssuerUriReplacesTokenUriThenStartsWithoutLookingItUp(CapturedOutput output) {
+		// nothing listens on the issuer: discovery waits for the first token request
+		try (ConfigurableApplicationContext context = application().run(betterpt(
+				"--tokenkeeper.clients.betterpt.token-uri=", "--tokenkeeper.clients.betterpt.issuer-uri=https://127.0.0.1:1/"))) {
+			assertThat(context.getBean(TokenKeeperRegistrations.class).registrations()).hasSize(1);
+		}
+	}
+
+	@Test
 	void runWhenBaseUrlIsPlainHttpToARemoteHostThenFailureNamesTheProperty(CapturedOutput output) {
 		Throwable failure = run(betterpt("--tokenkeeper.clients.betterpt.base-urls=http://api.x.com/v0"));
 		assertInvalid(failure, output, "tokenkeeper.clients.betterpt.base-urls[0]", "must use https");

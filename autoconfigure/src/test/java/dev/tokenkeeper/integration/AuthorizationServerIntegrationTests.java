@@ -110,7 +110,7 @@ class AuthorizationServerIntegrationTests {
 		api = "http://127.0.0.1:" + port(resourceServer) + "/api";
 	}
 
-	private static void registeredClient(Map<String, Object> properties, String name, String clientId,
+	static void registeredClient(Map<String, Object> properties, String name, String clientId,
 			String secret, String method) {
 		String prefix = "spring.security.oauth2.authorizationserver.client." + name + ".registration.";
 		properties.put(prefix + "client-id", clientId);

@@ -1,6 +1,9 @@
 package dev.tokenkeeper.integration;
 
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.security.KeyPair;
 import java.text.ParseException;
 import java.time.Duration;
@@ -33,6 +36,9 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.context.PropertyPlaceholderAutoConfiguration;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundleRegistry;
+import org.springframework.boot.ssl.SslStoreBundle;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
 import org.springframework.boot.http.client.autoconfigure.reactive.ReactiveHttpClientAutoConfiguration;
@@ -62,6 +68,7 @@ import dev.tokenkeeper.cache.TokenCache;
 import dev.tokenkeeper.test.AutoConfigurationSelection;
 import dev.tokenkeeper.test.MutableClock;
 import dev.tokenkeeper.test.OwnEventLoops;
+import dev.tokenkeeper.test.SelfSignedCertificate;
 import dev.tokenkeeper.test.TestKeys;
 import dev.tokenkeeper.test.TokenRequestCounter;
 
@@ -136,11 +143,15 @@ class ClientAssertionAuthorizationServerTests {
 		counter().reset();
 		assertions().clear();
 		this.keyFile = TestKeys.write(this.directory.resolve("signing-key.pem"), TestKeys.pkcs8(this.firstKey));
-		this.tokenKeeper = tokenKeeper();
-		// the server learns where the client publishes its keys: TokenKeeper's own JWK Set
+		this.tokenKeeper = tokenKeeper(Map.of());
+		registerKeyClient(this.keyClientId);
+	}
+
+	/** The server learns where the client publishes its keys: TokenKeeper's own JWK Set. */
+	private void registerKeyClient(String clientId) {
 		String jwkSetUrl = "http://127.0.0.1:" + port(this.tokenKeeper) + JWKS_PATH;
 		clients().save(RegisteredClient.withId(UUID.randomUUID().toString())
-			.clientId(this.keyClientId)
+			.clientId(clientId)
 			.clientAuthenticationMethod(ClientAuthenticationMethod.PRIVATE_KEY_JWT)
 			.authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
 			.scope(SCOPE)
@@ -206,6 +217,47 @@ class ClientAssertionAuthorizationServerTests {
 		assertThat(jwkSetKids()).containsExactly(TestKeys.thumbprint(secondKey));
 	}
 
+	@Test
+	void sslBundleWhenReloadedWhileRunningThenNextAssertionHasItsKidTheServerAcceptsAndJwkSetHoldsBothUntilRetentionPasses()
+			throws Exception {
+		SelfSignedCertificate first = SelfSignedCertificate.generate(this.directory, "first", "CN=first");
+		SelfSignedCertificate second = SelfSignedCertificate.generate(this.directory, "second", "CN=second");
+		String bundleClientId = "bundle-" + this.keyClientId;
+		this.tokenKeeper.close();
+		Map<String, Object> bundle = new LinkedHashMap<>();
+		bundle.put("spring.ssl.bundle.jks.signing.keystore.location", "file:" + first.keyStore());
+		bundle.put("spring.ssl.bundle.jks.signing.keystore.password", first.password());
+		bundle.put("spring.ssl.bundle.jks.signing.keystore.type", "PKCS12");
+		bundle.put("tokenkeeper.clients.pkjwt.jwt.signing-key", null);
+		bundle.put("tokenkeeper.clients.pkjwt.jwt.ssl-bundle", "signing");
+		bundle.put("tokenkeeper.clients.pkjwt.client-id", bundleClientId);
+		this.tokenKeeper = tokenKeeper(bundle);
+		registerKeyClient(bundleClientId);
+		WebClient webClient = this.tokenKeeper.getBean(WebClient.Builder.class).build();
+		assertThat(call(webClient, "pkjwt")).isEqualTo(bundleClientId);
+		String firstKid = SignedJWT.parse(assertions().peek()).getHeader().getKeyID();
+		// what Boot's reload-on-update does when the key store file changes
+		this.tokenKeeper.getBean(SslBundleRegistry.class).updateBundle("signing", bundle(second));
+		this.tokenKeeper.getBean(TokenCache.class).evict("pkjwt");
+		assertThat(call(webClient, "pkjwt")).isEqualTo(bundleClientId);
+		assertThat(counter().count(bundleClientId)).isEqualTo(2);
+		String secondKid = SignedJWT.parse(List.copyOf(assertions()).get(1)).getHeader().getKeyID();
+		assertThat(secondKid).isNotEqualTo(firstKid);
+		assertThat(jwkSetKids()).containsExactlyInAnyOrder(firstKid, secondKid);
+		this.clock.advance(Duration.ofMinutes(59));
+		assertThat(jwkSetKids()).containsExactlyInAnyOrder(firstKid, secondKid);
+		this.clock.advance(Duration.ofMinutes(1));
+		assertThat(jwkSetKids()).containsExactly(secondKid);
+	}
+
+	private static SslBundle bundle(SelfSignedCertificate certificate) throws Exception {
+		KeyStore keyStore = KeyStore.getInstance("PKCS12");
+		try (InputStream in = Files.newInputStream(certificate.keyStore())) {
+			keyStore.load(in, certificate.password().toCharArray());
+		}
+		return SslBundle.of(SslStoreBundle.of(keyStore, certificate.password(), null));
+	}
+
 	private void assertTwentyCallsWithOneToken(String registration, String clientId) {
 		WebClient webClient = this.tokenKeeper.getBean(WebClient.Builder.class).build();
 		List<String> subjects = Flux.range(0, 20)
@@ -233,7 +285,8 @@ class ClientAssertionAuthorizationServerTests {
 		return set.getKeys().stream().map(JWK::getKeyID).toList();
 	}
 
-	private ConfigurableApplicationContext tokenKeeper() {
+	/** TokenKeeper's application; {@code overrides} replace its properties, a {@code null} value removes one. */
+	private ConfigurableApplicationContext tokenKeeper(Map<String, Object> overrides) {
 		Map<String, Object> properties = serverProperties();
 		String tokenUri = issuer + "/oauth2/token";
 		properties.put("tokenkeeper.jwks.path", JWKS_PATH);
@@ -257,6 +310,14 @@ class ClientAssertionAuthorizationServerTests {
 						HttpClientAutoConfiguration.class, ReactiveHttpClientAutoConfiguration.class,
 						WebClientAutoConfiguration.class, NettyReactiveWebServerAutoConfiguration.class,
 						HttpHandlerAutoConfiguration.class, WebFluxAutoConfiguration.class));
+		overrides.forEach((name, value) -> {
+			if (value == null) {
+				properties.remove(name);
+			}
+			else {
+				properties.put(name, value);
+			}
+		});
 		return new SpringApplicationBuilder(TokenKeeperApplication.class).web(WebApplicationType.REACTIVE)
 			.properties(properties)
 			.initializers((context) -> context.getBeanFactory().registerSingleton("tokenKeeperClock", this.clock))

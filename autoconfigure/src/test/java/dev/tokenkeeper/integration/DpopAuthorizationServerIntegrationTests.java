@@ -1,5 +1,8 @@
 package dev.tokenkeeper.integration;
 
+import org.springframework.util.ReflectionUtils;
+import org.springframework.security.config.annotation.web.configurers.oauth2.server.resource.OAuth2ResourceServerConfigurer;
+import java.lang.reflect.Method;
 import java.net.URI;
 import java.security.Principal;
 import java.time.Duration;
@@ -213,10 +216,22 @@ class DpopAuthorizationServerIntegrationTests {
 					.hasAuthority("SCOPE_" + SCOPE)
 					.anyRequest()
 					.denyAll())
-				.oauth2ResourceServer((resourceServer) -> resourceServer.jwt(Customizer.withDefaults())
-					.dPoP(Customizer.withDefaults()))
+				.oauth2ResourceServer((resourceServer) -> withDpop(resourceServer.jwt(Customizer.withDefaults())))
 				.csrf(AbstractHttpConfigurer::disable)
 				.build();
+		}
+
+		/**
+		 * Spring Security 7.1 verifies DPoP once {@code dPoP(…)} is called; 7.0 (Boot 4.0)
+		 * has no such method and always verifies DPoP proofs.
+		 */
+		private static OAuth2ResourceServerConfigurer<HttpSecurity> withDpop(
+				OAuth2ResourceServerConfigurer<HttpSecurity> resourceServer) {
+			Method dPoP = ReflectionUtils.findMethod(OAuth2ResourceServerConfigurer.class, "dPoP", Customizer.class);
+			if (dPoP != null) {
+				ReflectionUtils.invokeMethod(dPoP, resourceServer, Customizer.withDefaults());
+			}
+			return resourceServer;
 		}
 
 		@Bean

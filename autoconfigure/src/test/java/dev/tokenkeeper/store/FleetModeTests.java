@@ -141,6 +141,26 @@ class FleetModeTests {
 	}
 
 	@Test
+	void instancesWhenOneDiscoversTheTokenUriTheOtherConfiguresThenTheyShareOneTokenUnderTheTokenUrisKey() {
+		// the key is the discovered token endpoint, not the issuer: both instances name the same one
+		this.server.stubFor(get("/.well-known/oauth-authorization-server").willReturn(aResponse()
+			.withHeader("Content-Type", "application/json")
+			.withBody("{\"issuer\":\"" + this.server.baseUrl() + "\",\"token_endpoint\":\"" + this.server.baseUrl()
+					+ "/oauth2/token\"}")));
+		tokenEndpointIssues("fleet-token-1");
+		FleetInstance configured = instance();
+		FleetInstance discovering = instanceWithTokenUri(null);
+
+		assertThat(call(List.of(configured), 10)).containsOnly("ok");
+		assertThat(call(List.of(discovering), 10)).containsOnly("ok");
+		assertThat(tokenRequests()).isEqualTo(1);
+		assertThat(apiCallsWith("fleet-token-1")).isEqualTo(20);
+		assertThat(discovering.storeResults("shared")).isEqualTo(1.0);
+		this.server.verify(1, getRequestedFor(urlPathEqualTo("/.well-known/oauth-authorization-server")));
+		assertThat(redis.commands().scan(ScanArgs.Builder.matches("tokenkeeper:token:*")).getKeys()).hasSize(1);
+	}
+
+	@Test
 	void instancesWhenOnlyTheirTokenUriDiffersThenTheyNeverShareATokenInRedis() {
 		String otherTokenUriValue = this.server.baseUrl() + "/other/oauth2/token";
 		tokenEndpointIssues("fleet-token-1");
@@ -318,11 +338,15 @@ class FleetModeTests {
 		return instance(this.encryptionKey);
 	}
 
-	/** An instance whose registration differs from the others' in its token URI alone. */
+	/**
+	 * An instance whose registration differs from the others' in its token URI alone, or
+	 * with {@code null}, discovers it from the stub as its {@code issuer-uri}.
+	 */
 	private FleetInstance instanceWithTokenUri(String tokenUri) {
 		List<String> properties = properties(this.encryptionKey).stream()
-			.map((property) -> property.startsWith("tokenkeeper.clients.partner.token-uri=")
-					? "tokenkeeper.clients.partner.token-uri=" + tokenUri : property)
+			.map((property) -> !property.startsWith("tokenkeeper.clients.partner.token-uri=") ? property
+					: (tokenUri != null) ? "tokenkeeper.clients.partner.token-uri=" + tokenUri
+							: "tokenkeeper.clients.partner.issuer-uri=" + this.server.baseUrl())
 			.toList();
 		FleetInstance instance = FleetInstance.start(START, properties);
 		this.instances.add(instance);

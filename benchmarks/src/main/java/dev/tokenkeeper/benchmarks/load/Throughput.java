@@ -22,11 +22,13 @@ import dev.tokenkeeper.benchmarks.support.Connectors;
 import dev.tokenkeeper.benchmarks.support.StockStack;
 import dev.tokenkeeper.benchmarks.support.TokenEndpointStub;
 import dev.tokenkeeper.benchmarks.support.TokenKeeperStack;
+import dev.tokenkeeper.dpop.DpopAlgorithm;
 
 /**
  * Measure 2: WebClient calls per second to a Reactor Netty server on loopback that answers 200
- * "ok", with a fixed number of calls in flight: TokenKeeper's filter, the stock filter, and a
- * static {@code Authorization} header (the physical limit). Rounds alternate the three in a
+ * "ok", with a fixed number of calls in flight: TokenKeeper's filter (with a bearer token, and
+ * with a DPoP-bound token and an ES256 proof per call), the stock filter, and a static
+ * {@code Authorization} header (the physical limit). Rounds alternate the three in a
  * rotating order so that drift in the machine's load hits all alike; the ratio to the static
  * header is taken within each round. Besides calls per second of wall-clock time, each trial
  * records this process's CPU time per call, which other work on a shared machine hardly
@@ -61,8 +63,12 @@ public final class Throughput {
 				.block()
 				.getAccessToken()
 				.getTokenValue();
+			// dpop.enabled with ES256: the stub answers a proof with a DPoP-bound token
+			TokenKeeperStack tokenKeeperDpop = TokenKeeperStack.createWithDpop(registrations, Clock.systemUTC(),
+					tokenConnector, DpopAlgorithm.ES256);
 			Map<String, WebClient> clients = new LinkedHashMap<>();
 			clients.put("tokenkeeper", tokenKeeper.webClient(apiConnector));
+			clients.put("tokenkeeper-dpop", tokenKeeperDpop.webClient(apiConnector));
 			clients.put("stock", stock.webClient(apiConnector));
 			clients.put("static", WebClient.builder()
 				.clientConnector(apiConnector)
@@ -95,7 +101,13 @@ public final class Throughput {
 			List<Double> stockRatio = new ArrayList<>();
 			List<Double> tokenKeeperCpuRatio = new ArrayList<>();
 			List<Double> stockCpuRatio = new ArrayList<>();
+			List<Double> dpopToBearer = new ArrayList<>();
+			List<Double> dpopToBearerByCpu = new ArrayList<>();
+			List<Double> dpopCpuAdded = new ArrayList<>();
 			for (int round = 0; round < rounds; round++) {
+				dpopToBearer.add(rates.get("tokenkeeper-dpop").get(round) / rates.get("tokenkeeper").get(round));
+				dpopToBearerByCpu.add(cpu.get("tokenkeeper").get(round) / cpu.get("tokenkeeper-dpop").get(round));
+				dpopCpuAdded.add(cpu.get("tokenkeeper-dpop").get(round) - cpu.get("tokenkeeper").get(round));
 				double limit = rates.get("static").get(round);
 				tokenKeeperRatio.add(rates.get("tokenkeeper").get(round) / limit);
 				stockRatio.add(rates.get("stock").get(round) / limit);
@@ -118,6 +130,9 @@ public final class Throughput {
 			results.put("stockToStatic", Results.summary(stockRatio));
 			results.put("tokenKeeperToStaticByCpu", Results.summary(tokenKeeperCpuRatio));
 			results.put("stockToStaticByCpu", Results.summary(stockCpuRatio));
+			results.put("dpopToBearer", Results.summary(dpopToBearer));
+			results.put("dpopToBearerByCpu", Results.summary(dpopToBearerByCpu));
+			results.put("dpopCpuMicrosAddedPerCall", Results.summary(dpopCpuAdded));
 			results.put("failedCalls", failures);
 			results.put("tokenRequests", tokenEndpoint.requests());
 			results.put("loadBefore", loadBefore);
@@ -125,6 +140,9 @@ public final class Throughput {
 			Results.write(Results.outputDir(args), "throughput", results);
 			System.out.println("TokenKeeper / static header: " + results.get("tokenKeeperToStatic") + ", by CPU: "
 					+ results.get("tokenKeeperToStaticByCpu"));
+			System.out.println("TokenKeeper DPoP / bearer: " + results.get("dpopToBearer") + ", by CPU: "
+					+ results.get("dpopToBearerByCpu") + ", CPU added per call (us): "
+					+ results.get("dpopCpuMicrosAddedPerCall"));
 		}
 		System.exit(0);
 	}

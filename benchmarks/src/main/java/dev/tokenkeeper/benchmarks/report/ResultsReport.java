@@ -52,7 +52,29 @@ public final class ResultsReport {
 		long elapsedSeconds = Long.parseLong(args[2]);
 		String jmhOptions = (args.length > 3) ? args[3] : "";
 		ResultsReport report = new ResultsReport(dir);
-		Files.writeString(output, report.write(elapsedSeconds, jmhOptions));
+		String previous = Files.exists(output) ? Files.readString(output) : "";
+		Files.writeString(output, report.write(elapsedSeconds, jmhOptions) + keptSections(previous));
+	}
+
+	/**
+	 * The sections of an earlier RESULTS.md that this report does not write (those measured
+	 * and written per issue, e.g. "Fleet at scale (issue 14)"), in their order, so that a full
+	 * run does not drop them.
+	 * @param previous the earlier file, possibly empty
+	 * @return those sections, each from its {@code ## } heading to the next one
+	 */
+	static String keptSections(String previous) {
+		StringBuilder kept = new StringBuilder();
+		boolean keeping = false;
+		for (String line : previous.split("\n", -1)) {
+			if (line.startsWith("## ")) {
+				keeping = !line.equals("## Machine and command") && !line.matches("## \\d+\\. .*");
+			}
+			if (keeping) {
+				kept.append(line).append('\n');
+			}
+		}
+		return (kept.length() > 0) ? "\n" + kept.toString().stripTrailing() + "\n" : "";
 	}
 
 	String write(long elapsedSeconds, String jmhOptions) {

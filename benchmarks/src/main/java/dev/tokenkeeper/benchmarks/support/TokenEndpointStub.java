@@ -12,9 +12,10 @@ import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 
 /**
- * A token endpoint on loopback (Reactor Netty): answers every POST with a fresh bearer token
- * whose value encodes its expiry by the given clock, after an optional latency, and counts the
- * requests.
+ * A token endpoint on loopback (Reactor Netty): answers every POST with a fresh bearer token (a
+ * DPoP-bound one when the request carries a {@code DPoP} proof) whose value encodes its expiry by
+ * the given clock, after an optional latency, and counts the requests; or, once told to fail,
+ * with that status.
  */
 public final class TokenEndpointStub implements AutoCloseable {
 
@@ -30,6 +31,8 @@ public final class TokenEndpointStub implements AutoCloseable {
 
 	private final DisposableServer server;
 
+	private volatile int failWith;
+
 	private volatile CompletableFuture<String> released = CompletableFuture.completedFuture("");
 
 	private TokenEndpointStub(Clock clock, Duration lifetime, Duration latency) {
@@ -41,11 +44,17 @@ public final class TokenEndpointStub implements AutoCloseable {
 			.port(0)
 			.route((routes) -> routes.post("/token", (request, response) -> {
 				this.requests.incrementAndGet();
+				int failure = this.failWith;
+				if (failure != 0) {
+					return response.status(failure).sendString(Mono.just("unavailable"));
+				}
 				Mono<String> body = request.receive().asString().then(Mono.fromFuture(this.released, true));
 				if (!this.latency.isZero()) {
 					body = body.delayElement(this.latency);
 				}
-				body = body.then(Mono.fromSupplier(this::issue));
+				// as a DPoP server does: a request with a proof gets a DPoP-bound token
+				boolean dpop = request.requestHeaders().contains("DPoP");
+				body = body.then(Mono.fromSupplier(() -> issue(dpop)));
 				return response.header("Content-Type", "application/json").sendString(body);
 			}))
 			.bindNow();
@@ -62,11 +71,11 @@ public final class TokenEndpointStub implements AutoCloseable {
 		return new TokenEndpointStub(clock, lifetime, latency);
 	}
 
-	private String issue() {
+	private String issue(boolean dpop) {
 		long expiresAt = this.clock.millis() + this.lifetimeSeconds * 1000;
 		String token = StubTokens.encode(this.sequence.incrementAndGet(), expiresAt);
-		return "{\"access_token\":\"" + token + "\",\"token_type\":\"Bearer\",\"expires_in\":" + this.lifetimeSeconds
-				+ "}";
+		return "{\"access_token\":\"" + token + "\",\"token_type\":\"" + (dpop ? "DPoP" : "Bearer")
+				+ "\",\"expires_in\":" + this.lifetimeSeconds + "}";
 	}
 
 	/**
@@ -82,6 +91,14 @@ public final class TokenEndpointStub implements AutoCloseable {
 	 */
 	public void release() {
 		this.released.complete("");
+	}
+
+	/**
+	 * Answer every request with this status from now on, as a failing provider does.
+	 * @param status the status, or {@code 0} to issue tokens again
+	 */
+	public void failWith(int status) {
+		this.failWith = status;
 	}
 
 	public URI tokenUri() {

@@ -6,16 +6,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.http.client.reactive.ClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 
+import dev.tokenkeeper.cache.SharedTokenStore;
 import dev.tokenkeeper.cache.TokenCache;
 import dev.tokenkeeper.cache.TokenCacheObserver;
 import dev.tokenkeeper.cache.TokenRegistration;
 import dev.tokenkeeper.cache.TokenRetryPolicy;
 import dev.tokenkeeper.client.TokenKeeperAuthorizedClientManager;
+import dev.tokenkeeper.dpop.DpopAlgorithm;
+import dev.tokenkeeper.dpop.DpopKey;
+import dev.tokenkeeper.dpop.DpopProofs;
 import dev.tokenkeeper.routing.BaseUrl;
 import dev.tokenkeeper.routing.TokenRouter;
+import dev.tokenkeeper.token.ClientAssertions;
+import dev.tokenkeeper.token.ClientAuthentication;
 import dev.tokenkeeper.token.ClientCredentials;
 import dev.tokenkeeper.token.ProviderProfile;
 import dev.tokenkeeper.token.TokenEndpointClient;
@@ -46,21 +54,29 @@ public final class TokenKeeperStack {
 
 	private final TokenKeeperExchangeFilterFunction filter;
 
-	private TokenKeeperStack(List<BenchRegistration> registrations, Clock clock, ClientHttpConnector tokenConnector) {
+	private TokenKeeperStack(List<BenchRegistration> registrations, Clock clock, ClientHttpConnector tokenConnector,
+			Map<String, ClientAssertions> assertions, SharedTokenStore store, @Nullable DpopAlgorithm dpop) {
 		List<TokenRegistration> tokenRegistrations = new ArrayList<>(registrations.size());
 		List<String> ids = new ArrayList<>(registrations.size());
 		List<BaseUrl> baseUrls = new ArrayList<>(registrations.size());
 		for (BenchRegistration registration : registrations) {
 			String id = registration.id();
-			tokenRegistrations.add(new TokenRegistration(id, () -> new ClientCredentials(id, ProviderProfile.BASIC_FORM,
-					registration.tokenUri(), "client-" + id, "secret-" + id, null, List.of(), Map.of()), LIFETIME,
-					RETRY));
+			ClientAssertions signed = assertions.get(id);
+			// as dpop.enabled does: one key per registration, generated at start-up
+			DpopProofs proofs = (dpop != null) ? new DpopProofs(DpopKey.generate(dpop), clock) : null;
+			// read afresh for every token request, as the auto-configuration's are
+			tokenRegistrations.add(new TokenRegistration(id, () -> ((signed != null)
+					? new ClientCredentials(id, ProviderProfile.POST_FORM, registration.tokenUri(), "client-" + id, null,
+							null, List.of(), Map.of(), ClientAuthentication.PRIVATE_KEY_JWT, signed)
+					: new ClientCredentials(id, ProviderProfile.BASIC_FORM, registration.tokenUri(), "client-" + id,
+							"secret-" + id, null, List.of(), Map.of()))
+				.withDpop(proofs), LIFETIME, RETRY));
 			ids.add(id);
 			baseUrls.add(BaseUrl.parse(id, registration.baseUrl()));
 		}
 		TokenEndpointClient client = new TokenEndpointClient(tokenConnector, clock, 64 * 1024, Duration.ofSeconds(10),
 				RETRY.maxRetryAfter());
-		this.cache = new TokenCache(tokenRegistrations, client, clock, MAXIMUM_SIZE, TokenCacheObserver.NONE);
+		this.cache = new TokenCache(tokenRegistrations, client, clock, MAXIMUM_SIZE, TokenCacheObserver.NONE, store);
 		this.manager = new TokenKeeperAuthorizedClientManager(this.cache, () -> null);
 		this.filter = new TokenKeeperExchangeFilterFunction(this.cache, new TokenRouter(ids, baseUrls),
 				Duration.ofSeconds(30), (id) -> false);
@@ -75,7 +91,47 @@ public final class TokenKeeperStack {
 	 */
 	public static TokenKeeperStack create(List<BenchRegistration> registrations, Clock clock,
 			ClientHttpConnector tokenConnector) {
-		return new TokenKeeperStack(registrations, clock, tokenConnector);
+		return new TokenKeeperStack(registrations, clock, tokenConnector, Map.of(), SharedTokenStore.NONE, null);
+	}
+
+	/**
+	 * Wire TokenKeeper with some registrations authenticating by {@code private-key-jwt}.
+	 * @param registrations the registrations
+	 * @param clock the clock every decision reads
+	 * @param tokenConnector the connector token requests go through
+	 * @param assertions the assertions of the {@code private-key-jwt} registrations, by id;
+	 * the others use a client secret
+	 * @return the stack
+	 */
+	public static TokenKeeperStack create(List<BenchRegistration> registrations, Clock clock,
+			ClientHttpConnector tokenConnector, Map<String, ClientAssertions> assertions) {
+		return new TokenKeeperStack(registrations, clock, tokenConnector, assertions, SharedTokenStore.NONE, null);
+	}
+
+	/**
+	 * Wire TokenKeeper as one instance of a fleet.
+	 * @param registrations the registrations
+	 * @param clock the clock every decision reads
+	 * @param tokenConnector the connector token requests go through
+	 * @param store the store the fleet shares tokens through
+	 * @return the stack
+	 */
+	public static TokenKeeperStack create(List<BenchRegistration> registrations, Clock clock,
+			ClientHttpConnector tokenConnector, SharedTokenStore store) {
+		return new TokenKeeperStack(registrations, clock, tokenConnector, Map.of(), store, null);
+	}
+
+	/**
+	 * Wire TokenKeeper with {@code dpop.enabled} and a generated key for every registration.
+	 * @param registrations the registrations
+	 * @param clock the clock every decision reads
+	 * @param tokenConnector the connector token requests go through
+	 * @param algorithm the proofs' algorithm
+	 * @return the stack
+	 */
+	public static TokenKeeperStack createWithDpop(List<BenchRegistration> registrations, Clock clock,
+			ClientHttpConnector tokenConnector, DpopAlgorithm algorithm) {
+		return new TokenKeeperStack(registrations, clock, tokenConnector, Map.of(), SharedTokenStore.NONE, algorithm);
 	}
 
 	public TokenCache cache() {

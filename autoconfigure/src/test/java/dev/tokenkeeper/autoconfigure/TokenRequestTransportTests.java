@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import org.springframework.boot.http.client.autoconfigure.reactive.ClientHttpConnectorBuilderCustomizer;
@@ -85,10 +86,13 @@ class TokenRequestTransportTests {
 		this.contextRunner.run((context) -> assertRedirectRefused(context.getBean(TokenCache.class)));
 	}
 
-	@ParameterizedTest
-	@ValueSource(strings = { "reactor", "jdk", "jetty", "http-components" })
-	void tokenRequestWhenCustomizerFollowsRedirectsThenStillNotFollowed(String connector) {
-		redirectToOtherHost(307);
+	@ParameterizedTest(name = "{0} {1}")
+	@CsvSource({ "reactor, 302", "reactor, 307", "jdk, 302", "jdk, 307", "jetty, 302", "jetty, 307",
+			"http-components, 302", "http-components, 307" })
+	void tokenRequestWhenCustomizerFollowsRedirectsThenStillNotFollowed(String connector, int status) {
+		// 302 too: HttpComponents' async client never re-sends a streamed body, so only a redirect
+		// to a GET shows whether it would follow
+		redirectToOtherHost(status);
 		this.contextRunner.withPropertyValues("spring.http.clients.reactive.connector=" + connector)
 			.withBean("followRedirects", ClientHttpConnectorBuilderCustomizer.class, () -> followingRedirects(connector))
 			.run((context) -> assertRedirectRefused(context.getBean(TokenCache.class)));

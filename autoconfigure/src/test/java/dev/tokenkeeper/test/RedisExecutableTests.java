@@ -1,5 +1,6 @@
 package dev.tokenkeeper.test;
 
+import java.nio.file.Path;
 import java.time.Duration;
 
 import dev.tokenkeeper.test.RedisExecutable.RedisUnavailableException;
@@ -8,6 +9,8 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -36,6 +39,28 @@ class RedisExecutableTests {
 				await().atMost(Duration.ofSeconds(30))
 					.untilAsserted(() -> assertThat(toReplica.sync().get("greeting")).isEqualTo("hello"));
 				assertThat(toReplica.sync().info("replication")).contains("role:slave");
+			}
+			finally {
+				client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+			}
+		}
+	}
+
+	/**
+	 * What a fresh machine relies on (nothing installed, no Docker): where the artifact ships a
+	 * binary, the fleet tests get their Redis from Maven, not from the PATH.
+	 */
+	@Test
+	@EnabledOnOs(value = { OS.LINUX, OS.MAC }, architectures = { "amd64", "x86_64", "aarch64" })
+	void artifactWhenOnLinuxOrMacOsThenTheMavenArtifactsRedisServerAnswers() {
+		RedisExecutable executable = RedisExecutable.artifact();
+		assertThat(executable.toString()).startsWith("the embedded-redis artifact's");
+		assertThat(executable.path().startsWith(Path.of("/usr"))).as(executable.path().toString()).isFalse();
+		try (RedisProcess process = executable.start()) {
+			RedisClient client = RedisClient.create();
+			try (StatefulRedisConnection<String, String> connection = client
+				.connect(RedisURI.create(process.host(), process.port()))) {
+				assertThat(connection.sync().ping()).isEqualTo("PONG");
 			}
 			finally {
 				client.shutdown(Duration.ZERO, Duration.ofSeconds(2));

@@ -168,6 +168,16 @@ public final class TokenCache {
 	}
 
 	/**
+	 * A registration served now.
+	 * @param registrationId the registration id
+	 * @return the registration, or {@code null} for an unknown id
+	 */
+	public @Nullable TokenRegistration registration(String registrationId) {
+		RegistrationState state = this.registrations.get(registrationId);
+		return (state != null) ? state.registration : null;
+	}
+
+	/**
 	 * The group of a registration added at run time.
 	 * @param registrationId the registration id
 	 * @return the group, or {@code null} for a configured registration or an unknown id

@@ -21,6 +21,8 @@ import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.reactive.ClientHttpConnectorBuilder;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.http.client.reactive.ClientHttpConnector;
 import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientManager;
 
@@ -132,6 +134,19 @@ public final class TokenKeeperAutoConfiguration {
 						NoRedirects.unwrap(connectorBuilder.getIfAvailable(ClientHttpConnectorBuilder::detect)),
 						sslBundles.getIfAvailable()),
 				source.getIfUnique(), Schedulers.boundedElastic());
+	}
+
+	/** Configured clients follow a configuration refresh, when Spring Cloud Context is there. */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.cloud.context.environment.EnvironmentChangeEvent")
+	static class RefreshConfiguration {
+
+		@Bean
+		ConfiguredClientsRefresh tokenKeeperConfiguredClientsRefresh(ConfigurableEnvironment environment,
+				RuntimeClients clients) {
+			return new ConfiguredClientsRefresh(environment, clients);
+		}
+
 	}
 
 	private static void validateRuntime(TokenKeeperProperties properties) {

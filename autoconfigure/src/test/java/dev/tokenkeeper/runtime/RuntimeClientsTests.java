@@ -1,5 +1,6 @@
 package dev.tokenkeeper.runtime;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -32,7 +33,6 @@ import dev.tokenkeeper.web.TokenKeeperAttributes;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
-import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
@@ -74,9 +74,13 @@ class RuntimeClientsTests {
 		this.server.stop();
 	}
 
-	/** RestClient and WebClient in one context, with no configured client at all. */
 	private ApplicationContextRunner runner() {
-		return RestClientContexts.runner(this.clock)
+		return runner(this.clock);
+	}
+
+	/** RestClient and WebClient in one context, with no configured client at all. */
+	static ApplicationContextRunner runner(Clock clock) {
+		return RestClientContexts.runner(clock)
 			.withConfiguration(
 					AutoConfigurations.of(WebClientAutoConfiguration.class, TokenKeeperWebClientAutoConfiguration.class));
 	}

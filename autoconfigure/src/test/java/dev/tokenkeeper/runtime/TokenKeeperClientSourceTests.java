@@ -19,19 +19,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 
-import dev.tokenkeeper.autoconfigure.TokenKeeperWebClientAutoConfiguration;
 import dev.tokenkeeper.client.TokenKeeperClientLookupException;
 import dev.tokenkeeper.client.TokenKeeperClientSource;
 import dev.tokenkeeper.client.TokenKeeperClients;
 import dev.tokenkeeper.routing.TokenRoutingException;
 import dev.tokenkeeper.test.MutableClock;
-import dev.tokenkeeper.test.RestClientContexts;
 import dev.tokenkeeper.web.TokenKeeperAttributes;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -75,10 +71,7 @@ class TokenKeeperClientSourceTests {
 	}
 
 	private ApplicationContextRunner runner() {
-		return RestClientContexts.runner(this.clock)
-			.withConfiguration(
-					AutoConfigurations.of(WebClientAutoConfiguration.class, TokenKeeperWebClientAutoConfiguration.class))
-			.withBean(TokenKeeperClientSource.class, () -> this.clinics);
+		return RuntimeClientsTests.runner(this.clock).withBean(TokenKeeperClientSource.class, () -> this.clinics);
 	}
 
 	private static void call(RestClient client, String clinic) {

@@ -7,6 +7,7 @@ import java.util.Map;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName.Form;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
@@ -35,12 +36,13 @@ final class ConfiguredClientsRefresh implements ApplicationListener<EnvironmentC
 
 	private final ConfigurableEnvironment environment;
 
-	private final RuntimeClients clients;
+	/** Resolved on the first refresh: a listener is created early, before the token cache should be. */
+	private final ObjectProvider<RuntimeClients> clients;
 
 	/** The properties each configured client was last registered with, by id. */
 	private Map<String, Map<String, String>> applied;
 
-	ConfiguredClientsRefresh(ConfigurableEnvironment environment, RuntimeClients clients) {
+	ConfiguredClientsRefresh(ConfigurableEnvironment environment, ObjectProvider<RuntimeClients> clients) {
 		this.environment = environment;
 		this.clients = clients;
 		this.applied = configured(environment);
@@ -48,6 +50,10 @@ final class ConfiguredClientsRefresh implements ApplicationListener<EnvironmentC
 
 	@Override
 	public synchronized void onApplicationEvent(EnvironmentChangeEvent event) {
+		RuntimeClients clients = this.clients.getIfAvailable();
+		if (clients == null) {
+			return;
+		}
 		Map<String, Map<String, String>> now = configured(this.environment);
 		Map<String, Map<String, String>> applied = new HashMap<>(this.applied);
 		now.forEach((id, properties) -> {
@@ -55,7 +61,7 @@ final class ConfiguredClientsRefresh implements ApplicationListener<EnvironmentC
 				return;
 			}
 			try {
-				boolean replaced = this.clients.registerConfigured(id, properties);
+				boolean replaced = clients.registerConfigured(id, properties);
 				applied.put(id, properties);
 				logger.info("TokenKeeper client '" + id + "' " + (replaced ? "replaced" : "added")
 						+ " after a configuration refresh");
@@ -68,7 +74,7 @@ final class ConfiguredClientsRefresh implements ApplicationListener<EnvironmentC
 			if (now.containsKey(id)) {
 				return false;
 			}
-			this.clients.remove(id);
+			clients.remove(id);
 			logger.info("TokenKeeper client '" + id + "' removed after a configuration refresh");
 			return true;
 		});

@@ -142,8 +142,8 @@ public final class TokenKeeperAutoConfiguration {
 	static class RefreshConfiguration {
 
 		@Bean
-		ConfiguredClientsRefresh tokenKeeperConfiguredClientsRefresh(ConfigurableEnvironment environment,
-				RuntimeClients clients) {
+		static ConfiguredClientsRefresh tokenKeeperConfiguredClientsRefresh(ConfigurableEnvironment environment,
+				ObjectProvider<RuntimeClients> clients) {
 			return new ConfiguredClientsRefresh(environment, clients);
 		}
 

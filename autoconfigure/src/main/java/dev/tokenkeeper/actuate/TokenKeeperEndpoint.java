@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 import org.jspecify.annotations.Nullable;
 
@@ -18,7 +19,9 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 
 import dev.tokenkeeper.autoconfigure.TokenKeeperProperties;
 import dev.tokenkeeper.cache.TokenCache;
+import dev.tokenkeeper.cache.TokenRegistration;
 import dev.tokenkeeper.cache.TokenStatus;
+import dev.tokenkeeper.token.ClientCredentials;
 import dev.tokenkeeper.token.TokenUris;
 
 /**
@@ -54,13 +57,20 @@ public class TokenKeeperEndpoint {
 	@ReadOperation
 	public ClientsDescriptor clients() {
 		Map<String, ClientDescriptor> clients = new LinkedHashMap<>();
+		Map<String, Integer> groups = new TreeMap<>();
 		for (String id : this.tokens.registrationIds()) {
+			String group = this.tokens.group(id);
+			if (group != null) {
+				// clients registered at run time may be many: counted, not listed
+				groups.merge(group, 1, Integer::sum);
+				continue;
+			}
 			ClientDescriptor client = client(id);
 			if (client != null) {
 				clients.put(id, client);
 			}
 		}
-		return new ClientsDescriptor(clients);
+		return new ClientsDescriptor(clients, groups);
 	}
 
 	/**
@@ -74,9 +84,17 @@ public class TokenKeeperEndpoint {
 		if (status == null) {
 			return null;
 		}
-		TokenKeeperProperties.Client settings = this.properties.getClients().get(client);
+		TokenKeeperProperties.Client settings = (this.tokens.group(client) == null)
+				? this.properties.getClients().get(client) : null;
 		String profile = (settings != null) ? settings.getProfile().configName() : null;
 		String tokenUri = (settings != null) ? tokenUri(settings.getTokenUri()) : null;
+		if (settings == null) {
+			ClientCredentials credentials = credentials(client);
+			if (credentials != null) {
+				profile = credentials.profile().configName();
+				tokenUri = TokenUris.display(credentials.tokenUri());
+			}
+		}
 		Collection<String> scopes = (!status.scopes().isEmpty() || settings == null) ? status.scopes()
 				: settings.getScopes();
 		return new ClientDescriptor(profile, tokenUri, status.state().name().toLowerCase(Locale.ROOT),
@@ -96,6 +114,17 @@ public class TokenKeeperEndpoint {
 		return new EvictionDescriptor(client, this.tokens.evict(client));
 	}
 
+	/** A run-time client's credentials, for its profile and token URI (never shown: the secret). */
+	private @Nullable ClientCredentials credentials(String client) {
+		TokenRegistration registration = this.tokens.registration(client);
+		try {
+			return (registration != null) ? registration.credentials().get() : null;
+		}
+		catch (RuntimeException ex) {
+			return null;
+		}
+	}
+
 	private static @Nullable String tokenUri(@Nullable String configured) {
 		if (configured == null) {
 			return null;
@@ -109,11 +138,14 @@ public class TokenKeeperEndpoint {
 	}
 
 	/**
-	 * Every registration, by id.
+	 * Every configured registration, by id, and how many clients registered at run time each
+	 * group has.
 	 *
-	 * @param clients the registrations
+	 * @param clients the configured registrations
+	 * @param groups the number of run-time clients by group
 	 */
-	public record ClientsDescriptor(Map<String, ClientDescriptor> clients) implements OperationResponseBody {
+	public record ClientsDescriptor(Map<String, ClientDescriptor> clients,
+			Map<String, Integer> groups) implements OperationResponseBody {
 
 	}
 

@@ -1,8 +1,11 @@
 package dev.tokenkeeper.actuate;
 
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
@@ -33,6 +36,12 @@ import dev.tokenkeeper.cache.TokenStatus;
  * {@code fallbacks} while Redis failed; the store never turns a component {@code DOWN}, since
  * calls keep working without it. Never a token or a secret.
  * Reads the cache's state only: checking health never sends a token request.
+ * <p>
+ * Clients registered at run time are many: one component per group, named by the group
+ * (a configured registration of the same name wins), with the {@code clients} count and
+ * how many are {@code valid}, {@code expired}, {@code failed} and {@code none}. It is
+ * {@code UP} when any has a token or had one, {@code DOWN} when some failed and none has,
+ * else {@code UNKNOWN}: one tenant's revoked credentials do not take the application down.
  *
  * @author TokenKeeper
  */
@@ -62,12 +71,55 @@ public class TokenKeeperHealthContributor implements CompositeHealthContributor 
 
 	@Override
 	public @Nullable HealthContributor getContributor(String name) {
-		return this.tokens.contains(name) ? indicator(name) : null;
+		if (this.tokens.contains(name) && this.tokens.group(name) == null) {
+			return indicator(name);
+		}
+		return groups().contains(name) ? group(name) : null;
 	}
 
 	@Override
 	public Stream<Entry> stream() {
-		return this.tokens.registrationIds().stream().map((id) -> new Entry(id, indicator(id)));
+		Stream<Entry> configured = this.tokens.registrationIds()
+			.stream()
+			.filter((id) -> this.tokens.group(id) == null)
+			.map((id) -> new Entry(id, indicator(id)));
+		Set<String> groups = groups();
+		groups.removeIf((group) -> this.tokens.contains(group) && this.tokens.group(group) == null);
+		return Stream.concat(configured, groups.stream().map((group) -> new Entry(group, group(group))));
+	}
+
+	private Set<String> groups() {
+		Set<String> groups = new TreeSet<>();
+		for (String id : this.tokens.registrationIds()) {
+			String group = this.tokens.group(id);
+			if (group != null) {
+				groups.add(group);
+			}
+		}
+		return groups;
+	}
+
+	private HealthIndicator group(String group) {
+		return () -> {
+			Map<TokenStatus.State, Integer> states = new EnumMap<>(TokenStatus.State.class);
+			int clients = 0;
+			for (String id : this.tokens.registrationIds()) {
+				TokenStatus status = group.equals(this.tokens.group(id)) ? this.tokens.status(id) : null;
+				if (status != null) {
+					clients++;
+					states.merge(status.state(), 1, Integer::sum);
+				}
+			}
+			int usable = states.getOrDefault(TokenStatus.State.VALID, 0)
+					+ states.getOrDefault(TokenStatus.State.EXPIRED, 0);
+			int failed = states.getOrDefault(TokenStatus.State.FAILED, 0);
+			Health.Builder health = (usable > 0) ? Health.up() : (failed > 0) ? Health.down() : Health.unknown();
+			health.withDetail("clients", clients);
+			for (TokenStatus.State state : TokenStatus.State.values()) {
+				health.withDetail(state.name().toLowerCase(Locale.ROOT), states.getOrDefault(state, 0));
+			}
+			return health.build();
+		};
 	}
 
 	private HealthIndicator indicator(String registrationId) {

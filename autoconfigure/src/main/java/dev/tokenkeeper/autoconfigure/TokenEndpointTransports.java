@@ -43,7 +43,7 @@ final class TokenEndpointTransports {
 
 	/**
 	 * The clients of the registrations that need one of their own.
-	 * @param properties the properties
+	 * @param clients the clients by registration id
 	 * @param shared the shared token endpoint client
 	 * @param settings the settings the shared client's connector was built with
 	 * @param connectorBuilder the connector builder the shared client's connector came from
@@ -51,12 +51,12 @@ final class TokenEndpointTransports {
 	 * @return the clients by registration id; registrations without settings are absent
 	 * @throws InvalidTokenKeeperConfigurationException naming every invalid property
 	 */
-	static Map<String, TokenEndpointClient> clients(TokenKeeperProperties properties, TokenEndpointClient shared,
+	static Map<String, TokenEndpointClient> clients(Map<String, Client> configured, TokenEndpointClient shared,
 			HttpClientSettings settings, ClientHttpConnectorBuilder<?> connectorBuilder,
 			@Nullable SslBundles sslBundles) {
 		List<Problem> problems = new ArrayList<>();
 		Map<String, TokenEndpointClient> clients = new LinkedHashMap<>();
-		properties.getClients().forEach((id, client) -> {
+		configured.forEach((id, client) -> {
 			String prefix = PREFIX + id + ".";
 			boolean ownBundle = StringUtils.hasText(client.getSslBundle());
 			boolean ownProxy = isConfigured(client.getProxy());

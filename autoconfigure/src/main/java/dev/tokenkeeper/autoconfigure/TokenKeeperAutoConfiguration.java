@@ -1,10 +1,13 @@
 package dev.tokenkeeper.autoconfigure;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.observation.ObservationRegistry;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -18,6 +21,8 @@ import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.reactive.ClientHttpConnectorBuilder;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.http.client.reactive.ClientHttpConnector;
 import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientManager;
 
@@ -26,6 +31,8 @@ import dev.tokenkeeper.cache.TokenCache;
 import dev.tokenkeeper.cache.SharedTokenStore;
 import dev.tokenkeeper.cache.TokenCacheObserver;
 import dev.tokenkeeper.client.TokenKeeperAuthorizedClientManager;
+import dev.tokenkeeper.client.TokenKeeperClientSource;
+import dev.tokenkeeper.client.TokenKeeperClients;
 import dev.tokenkeeper.observation.TokenRequestObservationConvention;
 import dev.tokenkeeper.token.TokenEndpointClient;
 
@@ -56,7 +63,7 @@ public final class TokenKeeperAutoConfiguration {
 			ObjectProvider<ClientHttpConnectorBuilder<?>> connectorBuilder, ObjectProvider<SslBundles> sslBundles,
 			@Qualifier(CLOCK_BEAN_NAME) ObjectProvider<Clock> clock) {
 		return TokenKeeperRegistrations.of(properties, clock.getIfAvailable(Clock::systemUTC), sslBundles.getIfAvailable())
-			.withClients(TokenEndpointTransports.clients(properties, client, tokenRequestSettings(properties),
+			.withClients(TokenEndpointTransports.clients(properties.getClients(), client, tokenRequestSettings(properties),
 					NoRedirects.unwrap(connectorBuilder.getIfAvailable(ClientHttpConnectorBuilder::detect)),
 					sslBundles.getIfAvailable()));
 	}
@@ -112,6 +119,48 @@ public final class TokenKeeperAutoConfiguration {
 		return new TokenCache(registrations.registrations(), client, clock.getIfAvailable(Clock::systemUTC),
 				properties.getCache().getMaximumSize(), CompositeTokenCacheObserver.of(observers.orderedStream().toList()),
 				(sharedStore != null) ? sharedStore : SharedTokenStore.NONE);
+	}
+
+	@Bean(TokenKeeperClients.BEAN_NAME)
+	@ConditionalOnMissingBean(name = TokenKeeperClients.BEAN_NAME)
+	RuntimeClients tokenKeeperClients(TokenCache tokens, TokenKeeperRegistrations registrations,
+			TokenKeeperProperties properties, TokenEndpointClient client,
+			ObjectProvider<ClientHttpConnectorBuilder<?>> connectorBuilder, ObjectProvider<SslBundles> sslBundles,
+			@Qualifier(CLOCK_BEAN_NAME) ObjectProvider<Clock> clock, ObjectProvider<TokenKeeperClientSource> source) {
+		validateRuntime(properties);
+		return new RuntimeClients(tokens, registrations.router(), properties, clock.getIfAvailable(Clock::systemUTC),
+				sslBundles.getIfAvailable(),
+				new RuntimeClients.Transports(client, tokenRequestSettings(properties),
+						NoRedirects.unwrap(connectorBuilder.getIfAvailable(ClientHttpConnectorBuilder::detect)),
+						sslBundles.getIfAvailable()),
+				source.getIfUnique(), Schedulers.boundedElastic());
+	}
+
+	/** Configured clients follow a configuration refresh, when Spring Cloud Context is there. */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.cloud.context.environment.EnvironmentChangeEvent")
+	static class RefreshConfiguration {
+
+		@Bean
+		static ConfiguredClientsRefresh tokenKeeperConfiguredClientsRefresh(ConfigurableEnvironment environment,
+				ObjectProvider<RuntimeClients> clients) {
+			return new ConfiguredClientsRefresh(environment, clients);
+		}
+
+	}
+
+	private static void validateRuntime(TokenKeeperProperties properties) {
+		List<Problem> problems = new ArrayList<>();
+		if (properties.getRuntime().getMaximumClients() < 1) {
+			problems.add(new Problem("tokenkeeper.runtime.maximum-clients", "must be at least 1"));
+		}
+		Duration idle = properties.getRuntime().getIdleTimeout();
+		if (idle == null || idle.isNegative() || idle.isZero()) {
+			problems.add(new Problem("tokenkeeper.runtime.idle-timeout", "must be positive"));
+		}
+		if (!problems.isEmpty()) {
+			throw new InvalidTokenKeeperConfigurationException(problems);
+		}
 	}
 
 	@Bean

@@ -77,6 +77,11 @@ public class TokenKeeperProperties {
 	 */
 	private final Jwks jwks = new Jwks();
 
+	/**
+	 * Clients registered while the application runs.
+	 */
+	private final Runtime runtime = new Runtime();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -123,6 +128,10 @@ public class TokenKeeperProperties {
 
 	public Replay getReplay() {
 		return this.replay;
+	}
+
+	public Runtime getRuntime() {
+		return this.runtime;
 	}
 
 	public Jwks getJwks() {
@@ -226,6 +235,13 @@ public class TokenKeeperProperties {
 		 * endpoint, e.g. to trust a private certificate authority.
 		 */
 		private @Nullable String sslBundle;
+
+		/**
+		 * The client tag of the meters of a client registered at run time, so that they stay
+		 * bounded however many clients there are; its health and the endpoint's counts are
+		 * per group too. Configured clients are tagged with their id.
+		 */
+		private String group = "runtime";
 
 		/**
 		 * HTTP proxy for this registration's token requests.
@@ -347,6 +363,14 @@ public class TokenKeeperProperties {
 
 		public ClientRetry getRetry() {
 			return this.retry;
+		}
+
+		public String getGroup() {
+			return this.group;
+		}
+
+		public void setGroup(String group) {
+			this.group = group;
 		}
 
 		public @Nullable String getSslBundle() {
@@ -977,6 +1001,42 @@ public class TokenKeeperProperties {
 
 		public void setMaxFailureCoolDown(@Nullable Duration maxFailureCoolDown) {
 			this.maxFailureCoolDown = maxFailureCoolDown;
+		}
+
+	}
+
+	/**
+	 * Clients registered while the application runs.
+	 */
+	public static class Runtime {
+
+		/**
+		 * Most clients found through a TokenKeeperClientSource kept at once; the least
+		 * recently used leave first and are asked for again on their next use. Clients given
+		 * to tokenKeeperClients.register stay until removed.
+		 */
+		private int maximumClients = 10_000;
+
+		/**
+		 * How long a client found through a TokenKeeperClientSource is kept without being
+		 * used; it is asked for again on its next use.
+		 */
+		private Duration idleTimeout = Duration.ofHours(1);
+
+		public int getMaximumClients() {
+			return this.maximumClients;
+		}
+
+		public void setMaximumClients(int maximumClients) {
+			this.maximumClients = maximumClients;
+		}
+
+		public Duration getIdleTimeout() {
+			return this.idleTimeout;
+		}
+
+		public void setIdleTimeout(Duration idleTimeout) {
+			this.idleTimeout = idleTimeout;
 		}
 
 	}

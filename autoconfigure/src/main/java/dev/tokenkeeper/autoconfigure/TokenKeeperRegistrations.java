@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
@@ -83,11 +84,47 @@ public final class TokenKeeperRegistrations {
 	public static TokenKeeperRegistrations of(TokenKeeperProperties properties, Clock clock,
 			@Nullable SslBundles sslBundles) {
 		List<Problem> problems = new ArrayList<>();
+		Built built = build(properties.getClients(), (id) -> properties.getClients().get(id), properties, clock,
+				sslBundles, (baseUrl) -> null, problems);
+		validateGlobal(properties, problems);
+		if (!problems.isEmpty()) {
+			throw new InvalidTokenKeeperConfigurationException(problems);
+		}
+		List<String> ids = built.registrations().stream().map(TokenRegistration::id).toList();
+		return new TokenKeeperRegistrations(built.registrations(), new TokenRouter(ids, built.baseUrls()),
+				built.signingKeys());
+	}
+
+	/**
+	 * Validate one client registered while the application runs, the way configured ones are.
+	 * @param id the registration id
+	 * @param client the client, bound as configured ones are
+	 * @param properties the global settings (retry defaults)
+	 * @param clock the clock client assertions and DPoP proofs are timed by
+	 * @param sslBundles the application's SSL bundles, for keys from a key store
+	 * @param router the registrations known now: a base URL of another one is refused
+	 * @return its registration and base URLs
+	 * @throws InvalidTokenKeeperConfigurationException naming every invalid property
+	 */
+	static Built validated(String id, Client client, TokenKeeperProperties properties, Clock clock,
+			@Nullable SslBundles sslBundles, TokenRouter router) {
+		List<Problem> problems = new ArrayList<>();
+		Built built = build(Map.of(id, client), (other) -> client, properties, clock, sslBundles, router::owner,
+				problems);
+		if (!problems.isEmpty()) {
+			throw new InvalidTokenKeeperConfigurationException(problems);
+		}
+		return built;
+	}
+
+	private static Built build(Map<String, Client> clients, Function<String, @Nullable Client> current,
+			TokenKeeperProperties properties, Clock clock, @Nullable SslBundles sslBundles,
+			Function<BaseUrl, @Nullable String> owners, List<Problem> problems) {
 		Map<String, SigningKeys> signingKeys = new LinkedHashMap<>();
 		List<TokenRegistration> registrations = new ArrayList<>();
 		List<BaseUrl> baseUrls = new ArrayList<>();
 		Map<String, BaseUrl> seen = new HashMap<>();
-		properties.getClients().forEach((id, client) -> {
+		clients.forEach((id, client) -> {
 			String prefix = PREFIX + id + ".";
 			if (!REGISTRATION_ID.matcher(id).matches()) {
 				problems.add(new Problem(PREFIX + id,
@@ -101,22 +138,28 @@ public final class TokenKeeperRegistrations {
 			if (assertions instanceof JwtClientAssertions jwt && jwt.signingKeys() != null) {
 				signingKeys.put(id, jwt.signingKeys());
 			}
-			validateBaseUrls(id, prefix, client, seen, baseUrls, problems);
+			validateBaseUrls(id, prefix, client, seen, owners, baseUrls, problems);
 			TokenLifetimePolicy lifetime = lifetime(prefix, client, problems);
 			TokenRetryPolicy retry = retry(prefix, client.getRetry(), properties.getRetry(), problems);
 			// built once: a generated key must outlive configuration refreshes, or tokens bound to it break
 			DpopProofs dpop = DpopKeys.proofs(prefix, client.getDpop(), clock, problems);
 			if (lifetime != null && retry != null) {
-				registrations.add(new TokenRegistration(id, () -> credentials(id, properties, assertions, dpop),
-						lifetime, retry, new TokenEndpointDiscovery(() -> issuerUri(properties, id))));
+				registrations.add(new TokenRegistration(id, () -> credentials(id, current.apply(id), assertions, dpop),
+						lifetime, retry, new TokenEndpointDiscovery(() -> issuerUri(current.apply(id)))));
 			}
 		});
-		validateGlobal(properties, problems);
-		if (!problems.isEmpty()) {
-			throw new InvalidTokenKeeperConfigurationException(problems);
-		}
-		List<String> ids = registrations.stream().map(TokenRegistration::id).toList();
-		return new TokenKeeperRegistrations(registrations, new TokenRouter(ids, baseUrls), signingKeys);
+		return new Built(registrations, baseUrls, signingKeys);
+	}
+
+	/**
+	 * Registrations as validated, with their base URLs and signing keys.
+	 *
+	 * @param registrations the registrations
+	 * @param baseUrls their base URLs
+	 * @param signingKeys the signing keys of the {@code private-key-jwt} ones
+	 */
+	record Built(List<TokenRegistration> registrations, List<BaseUrl> baseUrls, Map<String, SigningKeys> signingKeys) {
+
 	}
 
 	private static void validateCredentials(String prefix, Client client, List<Problem> problems) {
@@ -181,7 +224,7 @@ public final class TokenKeeperRegistrations {
 	}
 
 	private static void validateBaseUrls(String id, String prefix, Client client, Map<String, BaseUrl> seen,
-			List<BaseUrl> baseUrls, List<Problem> problems) {
+			Function<BaseUrl, @Nullable String> owners, List<BaseUrl> baseUrls, List<Problem> problems) {
 		List<String> configured = client.getBaseUrls();
 		for (int i = 0; i < configured.size(); i++) {
 			String property = prefix + "base-urls[" + i + "]";
@@ -196,6 +239,12 @@ public final class TokenKeeperRegistrations {
 			if (baseUrl.isInsecure()) {
 				problems.add(new Problem(property, "must use https: plain http would send tokens in clear text "
 						+ "(http is allowed on localhost, 127.0.0.0/8 and ::1 only)"));
+				continue;
+			}
+			String owner = owners.apply(baseUrl);
+			if (owner != null && !owner.equals(id)) {
+				problems.add(new Problem(property, "is also a base URL of registration '" + owner
+						+ "'; two registrations may not share a base URL"));
 				continue;
 			}
 			BaseUrl other = seen.putIfAbsent(baseUrl.toString(), baseUrl);
@@ -285,9 +334,8 @@ public final class TokenKeeperRegistrations {
 	}
 
 	/** Credentials as configured now, so that refreshed configuration takes effect. */
-	private static ClientCredentials credentials(String id, TokenKeeperProperties properties,
+	private static ClientCredentials credentials(String id, @Nullable Client client,
 			@Nullable ClientAssertions assertions, @Nullable DpopProofs dpop) {
-		Client client = properties.getClients().get(id);
 		List<Problem> problems = new ArrayList<>();
 		if (client != null) {
 			validateCredentials(PREFIX + id + ".", client, problems);
@@ -311,8 +359,7 @@ public final class TokenKeeperRegistrations {
 				ClientAuthentications.method(client).usesAssertion() ? assertions : null, dpop);
 	}
 
-	private static @Nullable String issuerUri(TokenKeeperProperties properties, String id) {
-		Client client = properties.getClients().get(id);
+	private static @Nullable String issuerUri(@Nullable Client client) {
 		return (client != null && !StringUtils.hasText(client.getTokenUri()) && StringUtils.hasText(client.getIssuerUri()))
 				? client.getIssuerUri() : null;
 	}

@@ -1,5 +1,6 @@
 package dev.tokenkeeper.autoconfigure;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -11,6 +12,7 @@ import org.springframework.web.client.RestClient;
 
 import dev.tokenkeeper.cache.BlockingTokens;
 import dev.tokenkeeper.cache.TokenCache;
+import dev.tokenkeeper.routing.ClientLookups;
 import dev.tokenkeeper.web.TokenKeeperClientHttpRequestInterceptor;
 
 /**
@@ -31,10 +33,11 @@ public final class TokenKeeperRestClientAutoConfiguration {
 	@ConditionalOnMissingBean
 	TokenKeeperClientHttpRequestInterceptor tokenKeeperClientHttpRequestInterceptor(TokenCache tokens,
 			TokenKeeperRegistrations registrations, TokenKeeperProperties properties,
-			UserClientRegistrations userRegistrations) {
+			UserClientRegistrations userRegistrations, ObjectProvider<RuntimeClients> clients) {
 		return new TokenKeeperClientHttpRequestInterceptor(
 				new BlockingTokens(tokens, TokenWaitTimeout.of(registrations, properties)), registrations.router(),
-				properties.getReplay().getUnauthorizedCoolDown(), userRegistrations::contains);
+				properties.getReplay().getUnauthorizedCoolDown(), userRegistrations::contains,
+				(clients.getIfAvailable() != null) ? clients.getIfAvailable() : ClientLookups.NONE);
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -1,5 +1,6 @@
 package dev.tokenkeeper.autoconfigure;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -9,6 +10,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import dev.tokenkeeper.cache.TokenCache;
+import dev.tokenkeeper.routing.ClientLookups;
 import dev.tokenkeeper.web.TokenKeeperExchangeFilterFunction;
 
 /**
@@ -28,9 +30,10 @@ public final class TokenKeeperWebClientAutoConfiguration {
 	@ConditionalOnMissingBean
 	TokenKeeperExchangeFilterFunction tokenKeeperExchangeFilterFunction(TokenCache tokens,
 			TokenKeeperRegistrations registrations, TokenKeeperProperties properties,
-			UserClientRegistrations userRegistrations) {
+			UserClientRegistrations userRegistrations, ObjectProvider<RuntimeClients> clients) {
 		return new TokenKeeperExchangeFilterFunction(tokens, registrations.router(),
-				properties.getReplay().getUnauthorizedCoolDown(), userRegistrations::contains);
+				properties.getReplay().getUnauthorizedCoolDown(), userRegistrations::contains,
+				(clients.getIfAvailable() != null) ? clients.getIfAvailable() : ClientLookups.NONE);
 	}
 
 	@Bean

@@ -59,7 +59,27 @@ public final class BlockingTokens {
 					+ "or the reactive OAuth2 manager on such threads, or move the blocking call to "
 					+ "Schedulers.boundedElastic()");
 		}
-		CompletableFuture<CachedToken> token = this.tokens.token(registrationId).toFuture();
+		return await(this.tokens.token(registrationId).toFuture(), registrationId, "a token");
+	}
+
+	/**
+	 * Wait for the look-up of a client the calling thread's request named, within the same
+	 * timeout as for a token.
+	 * @param lookup the look-up
+	 * @param registrationId the id looked up
+	 * @throws RuntimeException the look-up's failure
+	 */
+	public void await(CompletableFuture<Void> lookup, String registrationId) {
+		if (!lookup.isDone() && Schedulers.isInNonBlockingThread()) {
+			throw new IllegalStateException("Waiting for the look-up of TokenKeeper client '" + registrationId
+					+ "' would block thread " + Thread.currentThread().getName()
+					+ ", which Reactor marks non-blocking: use a WebClient on such threads");
+		}
+		// a copy: a timed-out caller cancels its own wait, not the look-up others wait for
+		await(lookup.copy(), registrationId, "the look-up");
+	}
+
+	private <T> T await(CompletableFuture<T> token, String registrationId, String what) {
 		try {
 			return token.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
@@ -71,18 +91,19 @@ public final class BlockingTokens {
 			if (cause instanceof Error error) {
 				throw error;
 			}
-			throw new IllegalStateException("No token for registration '" + registrationId + "'", cause);
+			throw new IllegalStateException("No " + (what.equals("a token") ? "token" : "answer to " + what)
+					+ " for registration '" + registrationId + "'", cause);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			token.cancel(false);
 			throw new IllegalStateException(
-					"Interrupted while waiting for a token of registration '" + registrationId + "'", ex);
+					"Interrupted while waiting for " + what + " of registration '" + registrationId + "'", ex);
 		}
 		catch (TimeoutException ex) {
 			token.cancel(false);
-			throw new IllegalStateException(
-					"No token for registration '" + registrationId + "' within " + this.timeout);
+			throw new IllegalStateException("No " + (what.equals("a token") ? "token" : "answer to " + what)
+					+ " for registration '" + registrationId + "' within " + this.timeout);
 		}
 	}
 

@@ -4,10 +4,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -35,6 +35,7 @@ import dev.tokenkeeper.cache.TokenCacheObserver.NonceSource;
 import dev.tokenkeeper.cache.TokenCacheObserver.RegistrationObserver;
 import dev.tokenkeeper.cache.TokenStatus.LastError;
 import dev.tokenkeeper.dpop.DpopProofs;
+import dev.tokenkeeper.observation.TokenRequestObservationContext;
 import dev.tokenkeeper.token.ClientCredentials;
 import dev.tokenkeeper.token.IssuedToken;
 import dev.tokenkeeper.token.TokenEndpointClient;
@@ -48,6 +49,12 @@ import dev.tokenkeeper.token.TokenRequestOutcome;
  * <p>
  * A lookup of a usable token takes no lock, parses nothing and logs nothing. Every time-based
  * decision reads the injected {@link Clock} when a caller looks a token up; no timers run.
+ * <p>
+ * Registrations may be added, replaced and removed while the application runs
+ * ({@link #register}, {@link #remove}): the registrations are a concurrent map, so a lookup
+ * still costs one map read. A replacement is a new state with nothing cached; a token request
+ * of the state it replaced may still complete, and then serves the callers that were waiting
+ * for it but is never cached for the new one.
  *
  * @author TokenKeeper
  */
@@ -55,7 +62,9 @@ public final class TokenCache {
 
 	private static final Log logger = LogFactory.getLog(TokenCache.class);
 
-	private final Map<String, RegistrationState> registrations;
+	private final Map<String, RegistrationState> registrations = new ConcurrentHashMap<>();
+
+	private final TokenCacheObserver observer;
 
 	private final TokenEndpointClient client;
 
@@ -95,10 +104,9 @@ public final class TokenCache {
 	public TokenCache(Collection<TokenRegistration> registrations, TokenEndpointClient client, Clock clock,
 			long maximumSize, TokenCacheObserver observer, SharedTokenStore store) {
 		this.store = store;
-		Map<String, RegistrationState> states = new LinkedHashMap<>();
-		registrations.forEach((registration) -> states.put(registration.id(),
-				new RegistrationState(registration, observer.forRegistration(registration.id()))));
-		this.registrations = Map.copyOf(states);
+		this.observer = observer;
+		registrations.forEach((registration) -> this.registrations.put(registration.id(),
+				new RegistrationState(registration, observer.forRegistration(registration.id()), null)));
 		this.client = client;
 		this.clock = clock;
 		this.tokens = Caffeine.newBuilder()
@@ -118,6 +126,65 @@ public final class TokenCache {
 			})
 			.build();
 		store.onDropped(this::droppedElsewhere);
+	}
+
+	/**
+	 * Serve a registration from now on, replacing one of the same id: its token is dropped and
+	 * the next lookup requests one with the new credentials. A token request of the replaced
+	 * registration still in flight never becomes the new one's token.
+	 * @param registration the registration
+	 * @param group the {@code client} tag of its meters, or {@code null} for its id
+	 * @return whether a registration of that id was replaced
+	 */
+	public boolean register(TokenRegistration registration, @Nullable String group) {
+		String id = registration.id();
+		RegistrationState state = new RegistrationState(registration,
+				this.observer.forRegistration((group != null) ? group : id), group);
+		RegistrationState previous = this.registrations.put(id, state);
+		if (previous != null) {
+			retire(previous);
+		}
+		return previous != null;
+	}
+
+	/**
+	 * Stop serving a registration; its cached token is dropped.
+	 * @param registrationId the registration id
+	 * @return whether it was served
+	 */
+	public boolean remove(String registrationId) {
+		RegistrationState previous = this.registrations.remove(registrationId);
+		if (previous != null) {
+			retire(previous);
+		}
+		return previous != null;
+	}
+
+	private void retire(RegistrationState state) {
+		CachedToken token = state.current.getAndSet(null);
+		if (token != null) {
+			this.tokens.asMap().remove(state.registration.id(), token);
+		}
+	}
+
+	/**
+	 * A registration served now.
+	 * @param registrationId the registration id
+	 * @return the registration, or {@code null} for an unknown id
+	 */
+	public @Nullable TokenRegistration registration(String registrationId) {
+		RegistrationState state = this.registrations.get(registrationId);
+		return (state != null) ? state.registration : null;
+	}
+
+	/**
+	 * The group of a registration added at run time.
+	 * @param registrationId the registration id
+	 * @return the group, or {@code null} for a configured registration or an unknown id
+	 */
+	public @Nullable String group(String registrationId) {
+		RegistrationState state = this.registrations.get(registrationId);
+		return (state != null) ? state.group : null;
 	}
 
 	/** Another instance dropped this token: drop this instance's copy, a newer token stays. */
@@ -278,6 +345,8 @@ public final class TokenCache {
 							fetch, state::holdingFor)
 					.map((issued) -> cache(state, resolved, issued, startedMillis));
 			})
+			// the metrics tag of every attempt, discovery included: a run-time client's group
+			.contextWrite((context) -> context.put(TokenRequestObservationContext.CLIENT_TAG_KEY, state.metricsClient()))
 			.subscribe((token) -> {
 				state.succeeded(token);
 				state.inFlight.compareAndSet(future, null);
@@ -304,8 +373,15 @@ public final class TokenCache {
 			state.refused = false;
 			token.replacesRefused(true);
 		}
-		this.tokens.put(state.registration.id(), token);
 		state.current.set(token);
+		// a replaced or removed registration's late token serves its waiters only: cached, it
+		// would be handed out for the credentials that replaced it
+		if (this.registrations.get(state.registration.id()) == state) {
+			this.tokens.put(state.registration.id(), token);
+			if (this.registrations.get(state.registration.id()) != state) {
+				this.tokens.asMap().remove(state.registration.id(), token);
+			}
+		}
 		// Caffeine's only put statistic is a load (Micrometer's cache.puts): each token cached is
 		// one. Failed requests are not recorded as loads, or puts would count tokens never cached;
 		// tokenkeeper.token.requests reports them.
@@ -594,9 +670,17 @@ public final class TokenCache {
 		/** A 401 dropped the last token: the next one cached replaces a refused token. */
 		private volatile boolean refused;
 
-		RegistrationState(TokenRegistration registration, RegistrationObserver observer) {
+		/** The group of a registration added at run time, else {@code null}. */
+		private final @Nullable String group;
+
+		RegistrationState(TokenRegistration registration, RegistrationObserver observer, @Nullable String group) {
 			this.registration = registration;
 			this.observer = observer;
+			this.group = group;
+		}
+
+		String metricsClient() {
+			return (this.group != null) ? this.group : this.registration.id();
 		}
 
 		void succeeded(CachedToken token) {

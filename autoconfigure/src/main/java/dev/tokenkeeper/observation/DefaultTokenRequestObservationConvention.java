@@ -52,10 +52,10 @@ public class DefaultTokenRequestObservationConvention implements TokenRequestObs
 	/**
 	 * The {@code client} key value.
 	 * @param context the context
-	 * @return the registration id
+	 * @return the registration id, or a run-time client's group
 	 */
 	protected KeyValue client(TokenRequestObservationContext context) {
-		return LowCardinalityKeyNames.CLIENT.withValue(context.getRegistrationId());
+		return LowCardinalityKeyNames.CLIENT.withValue(context.getClient());
 	}
 
 	/**

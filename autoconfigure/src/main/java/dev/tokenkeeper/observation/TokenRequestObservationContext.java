@@ -15,7 +15,16 @@ import dev.tokenkeeper.token.TokenRequestOutcome;
  */
 public class TokenRequestObservationContext extends Observation.Context {
 
+	/**
+	 * The key of the Reactor context entry that carries the {@code client} tag of a token
+	 * request: for a client registered at run time its group, so that meters stay bounded
+	 * however many clients there are. Without it the tag is the registration id.
+	 */
+	public static final String CLIENT_TAG_KEY = TokenRequestObservationContext.class.getName() + ".client";
+
 	private final String registrationId;
+
+	private final String client;
 
 	private final URI tokenUri;
 
@@ -29,8 +38,28 @@ public class TokenRequestObservationContext extends Observation.Context {
 	 * @param tokenUri the token endpoint
 	 */
 	public TokenRequestObservationContext(String registrationId, URI tokenUri) {
+		this(registrationId, registrationId, tokenUri);
+	}
+
+	/**
+	 * Create a context for one attempt of a client registered at run time.
+	 * @param registrationId the registration id
+	 * @param client the {@code client} tag: the registration id, or a run-time client's group
+	 * @param tokenUri the token endpoint
+	 */
+	public TokenRequestObservationContext(String registrationId, String client, URI tokenUri) {
 		this.registrationId = registrationId;
+		this.client = client;
 		this.tokenUri = tokenUri;
+	}
+
+	/**
+	 * The {@code client} tag: the registration id, or the group of a client registered at run
+	 * time.
+	 * @return the tag value
+	 */
+	public String getClient() {
+		return this.client;
 	}
 
 	/**

@@ -3,10 +3,12 @@ package dev.tokenkeeper.routing;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
 
@@ -15,17 +17,21 @@ import org.jspecify.annotations.Nullable;
  * where configuration or code names its registration: under its {@code base-urls}, or, for a
  * registration without base URLs, on requests that name it. A non-loopback {@code http} URL
  * never gets one.
+ * <p>
+ * Registrations come and go while the application runs ({@link #put}, {@link #remove}):
+ * lookups read concurrent maps and take no lock, so a change costs one write per base URL
+ * instead of a rebuild that every request would pay for.
  *
  * @author TokenKeeper
  */
 public final class TokenRouter {
 
 	/** By origin and path: a lookup per path segment instead of a scan over every base URL. */
-	private final Map<String, BaseUrl> baseUrls;
+	private final Map<String, BaseUrl> baseUrls = new ConcurrentHashMap<>();
 
-	private final Map<String, List<BaseUrl>> baseUrlsByRegistration;
+	private final Map<String, List<BaseUrl>> baseUrlsByRegistration = new ConcurrentHashMap<>();
 
-	private final Set<String> registrationIds;
+	private final Set<String> registrationIds = ConcurrentHashMap.newKeySet();
 
 	/**
 	 * Create a router.
@@ -33,18 +39,73 @@ public final class TokenRouter {
 	 * @param baseUrls every configured base URL
 	 */
 	public TokenRouter(Collection<String> registrationIds, Collection<BaseUrl> baseUrls) {
-		Map<String, BaseUrl> byOriginAndPath = new HashMap<>();
-		Map<String, List<BaseUrl>> byRegistration = new HashMap<>();
+		Map<String, List<BaseUrl>> byRegistration = new LinkedHashMap<>();
 		for (BaseUrl baseUrl : baseUrls) {
-			// two registrations may not share a base URL (validated); if they do, the first wins
-			byOriginAndPath.putIfAbsent(baseUrl.origin() + baseUrl.path(), baseUrl);
 			byRegistration.computeIfAbsent(baseUrl.registrationId(), (id) -> new ArrayList<>()).add(baseUrl);
 		}
-		this.baseUrls = Map.copyOf(byOriginAndPath);
-		Map<String, List<BaseUrl>> copies = new HashMap<>();
-		byRegistration.forEach((id, list) -> copies.put(id, List.copyOf(list)));
-		this.baseUrlsByRegistration = Map.copyOf(copies);
-		this.registrationIds = Set.copyOf(registrationIds);
+		for (String id : registrationIds) {
+			put(id, byRegistration.getOrDefault(id, List.of()));
+		}
+	}
+
+	/**
+	 * Route to a registration, replacing its base URLs if it was known. Its old base URLs
+	 * that it no longer has stop routing to it.
+	 * @param registrationId the registration id
+	 * @param baseUrls its base URLs, validated not to be another registration's
+	 */
+	public synchronized void put(String registrationId, Collection<BaseUrl> baseUrls) {
+		List<BaseUrl> own = List.copyOf(baseUrls);
+		List<BaseUrl> previous = this.baseUrlsByRegistration.get(registrationId);
+		for (BaseUrl baseUrl : own) {
+			// two registrations may not share a base URL (validated); if they do, the first wins
+			this.baseUrls.putIfAbsent(key(baseUrl), baseUrl);
+		}
+		if (own.isEmpty()) {
+			this.baseUrlsByRegistration.remove(registrationId);
+		}
+		else {
+			this.baseUrlsByRegistration.put(registrationId, own);
+		}
+		this.registrationIds.add(registrationId);
+		if (previous != null) {
+			Set<String> kept = new HashSet<>();
+			own.forEach((baseUrl) -> kept.add(key(baseUrl)));
+			for (BaseUrl baseUrl : previous) {
+				if (!kept.contains(key(baseUrl))) {
+					this.baseUrls.remove(key(baseUrl), baseUrl);
+				}
+			}
+		}
+	}
+
+	/**
+	 * Stop routing to a registration: requests to its base URLs go out untouched and a
+	 * request naming it fails as for any unknown id.
+	 * @param registrationId the registration id
+	 * @return whether it was known
+	 */
+	public synchronized boolean remove(String registrationId) {
+		boolean known = this.registrationIds.remove(registrationId);
+		List<BaseUrl> previous = this.baseUrlsByRegistration.remove(registrationId);
+		if (previous != null) {
+			previous.forEach((baseUrl) -> this.baseUrls.remove(key(baseUrl), baseUrl));
+		}
+		return known;
+	}
+
+	/**
+	 * The registration a base URL routes to, for validating a new one against those known.
+	 * @param baseUrl the base URL
+	 * @return the registration id, or {@code null}
+	 */
+	public @Nullable String owner(BaseUrl baseUrl) {
+		BaseUrl known = this.baseUrls.get(key(baseUrl));
+		return (known != null) ? known.registrationId() : null;
+	}
+
+	private static String key(BaseUrl baseUrl) {
+		return baseUrl.origin() + baseUrl.path();
 	}
 
 	/**
@@ -61,7 +122,8 @@ public final class TokenRouter {
 		}
 		if (!this.registrationIds.contains(namedRegistrationId)) {
 			throw new TokenRoutingException("The request names TokenKeeper registration '" + namedRegistrationId
-					+ "', which is not configured (tokenkeeper.clients." + namedRegistrationId + ")");
+					+ "', which is neither configured (tokenkeeper.clients." + namedRegistrationId
+					+ ") nor registered at run time (tokenKeeperClients)");
 		}
 		if (this.baseUrlsByRegistration.containsKey(namedRegistrationId)) {
 			BaseUrl.Target target = BaseUrl.target(url);

@@ -30,6 +30,7 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
 import dev.tokenkeeper.cache.SharedTokenStore;
+import dev.tokenkeeper.observation.TokenRequestObservationContext;
 import dev.tokenkeeper.store.SharedTokenStoreObserver.Result;
 import dev.tokenkeeper.token.ClientCredentials;
 import dev.tokenkeeper.token.IssuedToken;
@@ -188,9 +189,12 @@ public final class RedisSharedTokenStore implements SharedTokenStore, Disposable
 	@Override
 	public Mono<IssuedToken> obtain(ClientCredentials credentials, Predicate<IssuedToken> usable,
 			Mono<IssuedToken> fetch, Function<TokenEndpointException, Duration> holdFailure) {
-		return Mono.defer(() -> {
-			Lookup lookup = new Lookup(credentials.registrationId(), known(credentials), usable, fetch, holdFailure,
-					System.nanoTime() + this.longestRequest.toNanos());
+		// metrics carry the cache's tag for the registration (a run-time client's group), never an
+		// unbounded set of ids
+		return Mono.deferContextual((context) -> {
+			Lookup lookup = new Lookup(credentials.registrationId(),
+					context.getOrDefault(TokenRequestObservationContext.CLIENT_TAG_KEY, credentials.registrationId()),
+					known(credentials), usable, fetch, holdFailure, System.nanoTime() + this.longestRequest.toNanos());
 			return attempt(lookup).onErrorResume(Unavailable.class, (ex) -> {
 				unreachable(ex.getCause());
 				return fetch.doOnNext((token) -> served(lookup, Result.FALLBACK));
@@ -469,7 +473,7 @@ public final class RedisSharedTokenStore implements SharedTokenStore, Disposable
 		if (result == Result.FALLBACK) {
 			this.fallbacks.computeIfAbsent(lookup.registrationId, (id) -> new AtomicLong()).incrementAndGet();
 		}
-		this.observer.served(lookup.registrationId, result);
+		this.observer.served(lookup.metricsClient, result);
 	}
 
 	@Override
@@ -519,7 +523,7 @@ public final class RedisSharedTokenStore implements SharedTokenStore, Disposable
 	}
 
 	/** One call of {@link #obtain}. */
-	private record Lookup(String registrationId, SharedTokenKey key, Predicate<IssuedToken> usable,
+	private record Lookup(String registrationId, String metricsClient, SharedTokenKey key, Predicate<IssuedToken> usable,
 			Mono<IssuedToken> fetch, Function<TokenEndpointException, Duration> holdFailure, long waitUntilNanos) {
 
 	}

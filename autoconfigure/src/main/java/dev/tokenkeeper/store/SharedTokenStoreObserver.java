@@ -14,7 +14,7 @@ public interface SharedTokenStoreObserver {
 
 	/**
 	 * A token was handed out.
-	 * @param registrationId the registration id
+	 * @param registrationId the registration's {@code client} tag: its id, or a run-time client's group
 	 * @param result which path served it
 	 */
 	void served(String registrationId, Result result);

@@ -162,6 +162,8 @@ public final class TokenEndpointClient {
 		TokenRequest request = TokenRequest.of(credentials);
 		return Mono.deferContextual((reactorContext) -> {
 			TokenRequestObservationContext context = new TokenRequestObservationContext(credentials.registrationId(),
+					reactorContext.getOrDefault(TokenRequestObservationContext.CLIENT_TAG_KEY,
+							credentials.registrationId()),
 					credentials.tokenUri());
 			Observation observation = TokenKeeperObservationDocumentation.TOKEN_REQUESTS
 				.observation(this.observationConvention, DefaultTokenRequestObservationConvention.INSTANCE,

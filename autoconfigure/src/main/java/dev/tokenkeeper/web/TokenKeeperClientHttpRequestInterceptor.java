@@ -15,6 +15,7 @@ import org.springframework.http.client.support.HttpRequestWrapper;
 
 import dev.tokenkeeper.cache.BlockingTokens;
 import dev.tokenkeeper.cache.CachedToken;
+import dev.tokenkeeper.routing.ClientLookups;
 import dev.tokenkeeper.routing.TokenRouter;
 
 /**
@@ -61,14 +62,34 @@ public final class TokenKeeperClientHttpRequestInterceptor implements ClientHttp
 	 */
 	public TokenKeeperClientHttpRequestInterceptor(BlockingTokens tokens, TokenRouter router,
 			Duration unauthorizedCoolDown, Predicate<String> othersManage) {
+		this(tokens, router, unauthorizedCoolDown, othersManage, ClientLookups.NONE);
+	}
+
+	/**
+	 * Create an interceptor that looks up the clients requests name but the router does not
+	 * know, waiting on the calling thread.
+	 * @param tokens the token cache, waited on by the calling thread
+	 * @param router decides which registration a request belongs to
+	 * @param unauthorizedCoolDown how long 401s pass through after a replay was refused
+	 * @param othersManage whether an id in Spring Security's attribute that TokenKeeper does not
+	 * know is someone else's (a user's own {@code ClientRegistration}), to be left alone
+	 * @param lookups finds unknown clients, such as a {@code TokenKeeperClientSource}
+	 */
+	public TokenKeeperClientHttpRequestInterceptor(BlockingTokens tokens, TokenRouter router,
+			Duration unauthorizedCoolDown, Predicate<String> othersManage, ClientLookups lookups) {
 		this.tokens = tokens;
-		this.selection = new TokenSelection(router, othersManage);
+		this.selection = new TokenSelection(router, othersManage, lookups);
 		this.replay = new UnauthorizedReplay(tokens.cache(), unauthorizedCoolDown);
 	}
 
 	@Override
 	public ClientHttpResponse intercept(HttpRequest request, byte[] body, ClientHttpRequestExecution execution)
 			throws IOException {
+		String lookup = this.selection.lookupFor(request.getAttributes(),
+				request.getHeaders().containsHeader(HttpHeaders.AUTHORIZATION));
+		if (lookup != null) {
+			this.tokens.await(this.selection.lookup(lookup), lookup);
+		}
 		String registrationId = this.selection.registrationFor(request.getURI(), request.getAttributes(),
 				request.getHeaders().containsHeader(HttpHeaders.AUTHORIZATION));
 		if (registrationId == null) {

@@ -15,6 +15,7 @@ import org.springframework.web.reactive.function.client.ExchangeFunction;
 
 import dev.tokenkeeper.cache.CachedToken;
 import dev.tokenkeeper.cache.TokenCache;
+import dev.tokenkeeper.routing.ClientLookups;
 import dev.tokenkeeper.routing.TokenRouter;
 
 /**
@@ -58,13 +59,36 @@ public final class TokenKeeperExchangeFilterFunction implements ExchangeFilterFu
 	 */
 	public TokenKeeperExchangeFilterFunction(TokenCache tokens, TokenRouter router, Duration unauthorizedCoolDown,
 			Predicate<String> othersManage) {
+		this(tokens, router, unauthorizedCoolDown, othersManage, ClientLookups.NONE);
+	}
+
+	/**
+	 * Create a filter that looks up the clients requests name but the router does not know.
+	 * @param tokens the token cache
+	 * @param router decides which registration a request belongs to
+	 * @param unauthorizedCoolDown how long 401s pass through after a replay was refused
+	 * @param othersManage whether an id in Spring Security's attribute that TokenKeeper does not
+	 * know is someone else's (a user's own {@code ClientRegistration}), to be left alone
+	 * @param lookups finds unknown clients, such as a {@code TokenKeeperClientSource}
+	 */
+	public TokenKeeperExchangeFilterFunction(TokenCache tokens, TokenRouter router, Duration unauthorizedCoolDown,
+			Predicate<String> othersManage, ClientLookups lookups) {
 		this.tokens = tokens;
-		this.selection = new TokenSelection(router, othersManage);
+		this.selection = new TokenSelection(router, othersManage, lookups);
 		this.replay = new UnauthorizedReplay(tokens, unauthorizedCoolDown);
 	}
 
 	@Override
 	public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
+		String lookup = this.selection.lookupFor(request.attributes(),
+				request.headers().containsHeader(HttpHeaders.AUTHORIZATION));
+		if (lookup != null) {
+			return Mono.fromFuture(() -> this.selection.lookup(lookup), true).then(Mono.defer(() -> routed(request, next)));
+		}
+		return routed(request, next);
+	}
+
+	private Mono<ClientResponse> routed(ClientRequest request, ExchangeFunction next) {
 		String registrationId;
 		try {
 			registrationId = this.selection.registrationFor(request.url(), request.attributes(),

@@ -2,10 +2,12 @@ package dev.tokenkeeper.web;
 
 import java.net.URI;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.tokenkeeper.routing.ClientLookups;
 import dev.tokenkeeper.routing.TokenRouter;
 import dev.tokenkeeper.routing.TokenRoutingException;
 
@@ -21,15 +23,46 @@ final class TokenSelection {
 
 	private final Predicate<String> othersManage;
 
+	private final ClientLookups lookups;
+
 	/**
 	 * Create a selection.
 	 * @param router decides which registration a URL or a named id belongs to
 	 * @param othersManage whether an id in Spring Security's attribute that TokenKeeper does
 	 * not know is someone else's (a user's own {@code ClientRegistration}), to be left alone
 	 */
-	TokenSelection(TokenRouter router, Predicate<String> othersManage) {
+	TokenSelection(TokenRouter router, Predicate<String> othersManage, ClientLookups lookups) {
 		this.router = router;
 		this.othersManage = othersManage;
+		this.lookups = lookups;
+	}
+
+	/**
+	 * The client a request names that must be looked up before {@link #registrationFor}
+	 * can route it.
+	 * @param attributes the request attributes
+	 * @param hasAuthorization whether the request already carries {@code Authorization}
+	 * @return the id to look up, or {@code null}
+	 */
+	@Nullable String lookupFor(Map<String, Object> attributes, boolean hasAuthorization) {
+		if (hasAuthorization) {
+			return null;
+		}
+		String named = TokenKeeperAttributes.namedRegistration(attributes);
+		if (named == null || !this.lookups.needsLookup(named)) {
+			return null;
+		}
+		return (!TokenKeeperAttributes.isOurs(attributes) && !this.router.isKnown(named)
+				&& this.othersManage.test(named)) ? null : named;
+	}
+
+	/**
+	 * Wait for the look-up {@link #lookupFor} asked for.
+	 * @param registrationId the id
+	 * @return its look-up
+	 */
+	CompletableFuture<Void> lookup(String registrationId) {
+		return this.lookups.lookup(registrationId);
 	}
 
 	/**
@@ -50,7 +83,11 @@ final class TokenSelection {
 				&& this.othersManage.test(named)) {
 			return null;
 		}
-		return this.router.route(url, named);
+		String routed = this.router.route(url, named);
+		if (routed != null) {
+			this.lookups.used(routed);
+		}
+		return routed;
 	}
 
 	/**

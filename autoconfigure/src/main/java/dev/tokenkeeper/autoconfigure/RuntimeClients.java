@@ -233,11 +233,26 @@ final class RuntimeClients implements TokenKeeperClients, ClientLookups {
 		if (known != null && this.router.isKnown(registrationId)) {
 			return CompletableFuture.completedFuture(null);
 		}
-		return this.lookups.computeIfAbsent(registrationId, (id) -> {
-			CompletableFuture<Void> lookup = new CompletableFuture<>();
-			this.lookupScheduler.schedule(() -> lookUp(source, found, id, lookup));
+		CompletableFuture<Void> lookup = new CompletableFuture<>();
+		CompletableFuture<Void> inFlight = this.lookups.putIfAbsent(registrationId, lookup);
+		if (inFlight != null) {
+			return inFlight;
+		}
+		// A look-up that finished since the check above left its answer before it let go of
+		// the in-flight slot: judge again now that this caller holds the slot.
+		Boolean answered = found.getIfPresent(registrationId);
+		if (Boolean.FALSE.equals(answered) || (answered != null && this.router.isKnown(registrationId))) {
+			this.lookups.remove(registrationId, lookup);
+			if (answered) {
+				lookup.complete(null);
+			}
+			else {
+				lookup.completeExceptionally(unknown(registrationId));
+			}
 			return lookup;
-		});
+		}
+		this.lookupScheduler.schedule(() -> lookUp(source, found, registrationId, lookup));
+		return lookup;
 	}
 
 	/** Runs on the look-up scheduler: the source may block. */

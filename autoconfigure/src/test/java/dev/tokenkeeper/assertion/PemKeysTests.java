@@ -5,6 +5,7 @@ import java.util.Base64;
 
 import org.junit.jupiter.api.Test;
 
+import dev.tokenkeeper.test.DpopTestKeys;
 import dev.tokenkeeper.test.TestKeys;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -80,6 +81,13 @@ class PemKeysTests {
 		assertThatExceptionOfType(InvalidSigningKeyException.class)
 			.isThrownBy(() -> PemKeys.read(TestKeys.pem("CERTIFICATE", new byte[] { 1, 2, 3 })))
 			.withMessageContaining("expected PRIVATE KEY");
+	}
+
+	@Test
+	void readWhenEd25519ThenRefusedAsNeitherRsaNorEc() {
+		String pem = TestKeys.pkcs8(DpopTestKeys.keyPair("Ed25519"));
+		assertThatExceptionOfType(InvalidSigningKeyException.class).isThrownBy(() -> PemKeys.read(pem))
+			.withMessage("holds neither an RSA nor an EC private key (or a malformed one)");
 	}
 
 	private static void assertNoKeyMaterial(String message) {

@@ -6,11 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
@@ -21,7 +20,6 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.autoconfigure.context.PropertyPlaceholderAutoConfiguration;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfiguration;
 import org.springframework.boot.http.client.autoconfigure.reactive.ReactiveHttpClientAutoConfiguration;
 import org.springframework.boot.http.codec.autoconfigure.CodecsAutoConfiguration;
@@ -36,7 +34,6 @@ import org.springframework.boot.security.oauth2.server.authorization.autoconfigu
 import org.springframework.boot.security.oauth2.server.authorization.autoconfigure.servlet.OAuth2AuthorizationServerJwtAutoConfiguration;
 import org.springframework.boot.security.oauth2.server.resource.autoconfigure.reactive.ReactiveOAuth2ResourceServerAutoConfiguration;
 import org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.boot.webflux.autoconfigure.HttpHandlerAutoConfiguration;
@@ -88,51 +85,16 @@ class AuthorizationServerIntegrationTests {
 
 	private static final String SCOPE = "partner.read";
 
-	private static ConfigurableApplicationContext authorizationServer;
-
-	private static ConfigurableApplicationContext resourceServer;
-
-	private static String issuer;
-
-	private static String api;
+	@RegisterExtension
+	static final AuthorizationServerAndApi servers = AuthorizationServerAndApi.of()
+		.client("basic", "basic-client", BASIC_SECRET, "client_secret_basic", SCOPE)
+		.client("post", "post-client", POST_SECRET, "client_secret_post", SCOPE);
 
 	private ConfigurableApplicationContext tokenKeeper;
 
-	@BeforeAll
-	static void startServers() {
-		Map<String, Object> clients = new LinkedHashMap<>();
-		registeredClient(clients, "basic", "basic-client", BASIC_SECRET, "client_secret_basic");
-		registeredClient(clients, "post", "post-client", POST_SECRET, "client_secret_post");
-		authorizationServer = start(AuthorizationServer.class, WebApplicationType.SERVLET, clients);
-		issuer = "http://127.0.0.1:" + port(authorizationServer);
-		resourceServer = start(ResourceServer.class, WebApplicationType.REACTIVE,
-				Map.of("spring.security.oauth2.resourceserver.jwt.jwk-set-uri", issuer + "/oauth2/jwks"));
-		api = "http://127.0.0.1:" + port(resourceServer) + "/api";
-	}
-
-	static void registeredClient(Map<String, Object> properties, String name, String clientId,
-			String secret, String method) {
-		String prefix = "spring.security.oauth2.authorizationserver.client." + name + ".registration.";
-		properties.put(prefix + "client-id", clientId);
-		properties.put(prefix + "client-secret", "{noop}" + secret);
-		properties.put(prefix + "client-authentication-methods", method);
-		properties.put(prefix + "authorization-grant-types", "client_credentials");
-		properties.put(prefix + "scopes", SCOPE);
-	}
-
-	@AfterAll
-	static void stopServers() {
-		if (resourceServer != null) {
-			resourceServer.close();
-		}
-		if (authorizationServer != null) {
-			authorizationServer.close();
-		}
-	}
-
 	@BeforeEach
 	void startTokenKeeper() {
-		counter().reset();
+		servers.counter().reset();
 		this.tokenKeeper = startTokenKeeper(BASIC_SECRET);
 	}
 
@@ -146,7 +108,7 @@ class AuthorizationServerIntegrationTests {
 		WebClient webClient = TestWebClients.build(this.tokenKeeper.getBean(WebClient.Builder.class), 400);
 		List<String> subjects = Flux.range(0, 400)
 			.flatMap((i) -> webClient.get()
-				.uri(api + ((i % 2 == 0) ? "/basic/whoami" : "/post/whoami"))
+				.uri(servers.api() + ((i % 2 == 0) ? "/basic/whoami" : "/post/whoami"))
 				.retrieve()
 				.bodyToMono(String.class), 400)
 			.collectList()
@@ -154,22 +116,24 @@ class AuthorizationServerIntegrationTests {
 		assertThat(subjects).hasSize(400);
 		assertThat(subjects).filteredOn("basic-client"::equals).hasSize(200);
 		assertThat(subjects).filteredOn("post-client"::equals).hasSize(200);
-		assertThat(counter().counts()).containsExactlyInAnyOrderEntriesOf(Map.of("basic-client", 1, "post-client", 1));
+		assertThat(servers.counter().counts())
+			.containsExactlyInAnyOrderEntriesOf(Map.of("basic-client", 1, "post-client", 1));
 	}
 
 	@Test
 	void tokensWhenIssuedThenJwtsSignedByTheAuthorizationServer() {
 		WebClient webClient = this.tokenKeeper.getBean(WebClient.Builder.class).build();
-		webClient.get().uri(api + "/basic/whoami").retrieve().bodyToMono(String.class).block(Duration.ofSeconds(30));
-		webClient.get().uri(api + "/post/whoami").retrieve().bodyToMono(String.class).block(Duration.ofSeconds(30));
+		for (String area : List.of("/basic/whoami", "/post/whoami")) {
+			webClient.get().uri(servers.api() + area).retrieve().bodyToMono(String.class).block(Duration.ofSeconds(30));
+		}
 		TokenCache tokens = this.tokenKeeper.getBean(TokenCache.class);
-		NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(issuer + "/oauth2/jwks").build();
+		NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSetUri(servers.issuer() + "/oauth2/jwks").build();
 		Map.of("basic-form", "basic-client", "post-form", "post-client").forEach((registration, clientId) -> {
 			CachedToken token = tokens.peek(registration);
 			assertThat(token).as(registration).isNotNull();
 			Jwt jwt = decoder.decode(token.value());
 			assertThat(jwt.getSubject()).isEqualTo(clientId);
-			assertThat(jwt.getIssuer()).hasToString(issuer);
+			assertThat(jwt.getIssuer()).hasToString(servers.issuer());
 			assertThat(jwt.getClaimAsStringList("scope")).containsExactly(SCOPE);
 			// SAS answers expires_in for its 5-minute tokens; TokenKeeper counts from arrival
 			assertThat(token.expiresAt()).isCloseTo(jwt.getExpiresAt(), within(5, ChronoUnit.SECONDS));
@@ -180,14 +144,16 @@ class AuthorizationServerIntegrationTests {
 	@Test
 	void callWhenNoValidTokenThenResourceServerAnswers401() {
 		WebClient plain = WebClient.create();
-		assertThat(status(plain.get().uri(api + "/basic/whoami"))).isEqualTo(HttpStatus.UNAUTHORIZED);
+		assertThat(status(plain.get().uri(servers.api() + "/basic/whoami"))).isEqualTo(HttpStatus.UNAUTHORIZED);
 		String forged = Jwts.jwt("{\"sub\":\"basic-client\",\"scope\":\"" + SCOPE + "\",\"exp\":4102444800}");
-		assertThat(status(plain.get().uri(api + "/basic/whoami").header(HttpHeaders.AUTHORIZATION, "Bearer " + forged)))
+		assertThat(status(
+				plain.get().uri(servers.api() + "/basic/whoami").header(HttpHeaders.AUTHORIZATION, "Bearer " + forged)))
 			.isEqualTo(HttpStatus.UNAUTHORIZED);
 		// TokenKeeper's WebClient sends no token outside the configured base URLs either
 		WebClient tokenKeeperClient = this.tokenKeeper.getBean(WebClient.Builder.class).build();
-		assertThat(status(tokenKeeperClient.get().uri(api + "/other/whoami"))).isEqualTo(HttpStatus.UNAUTHORIZED);
-		assertThat(counter().counts()).isEmpty();
+		assertThat(status(tokenKeeperClient.get().uri(servers.api() + "/other/whoami")))
+			.isEqualTo(HttpStatus.UNAUTHORIZED);
+		assertThat(servers.counter().counts()).isEmpty();
 	}
 
 	@Test
@@ -195,13 +161,13 @@ class AuthorizationServerIntegrationTests {
 		this.tokenKeeper.close();
 		this.tokenKeeper = startTokenKeeper("not-the-secret");
 		WebClient webClient = this.tokenKeeper.getBean(WebClient.Builder.class).build();
-		StepVerifier.create(webClient.get().uri(api + "/basic/whoami").retrieve().bodyToMono(String.class))
+		StepVerifier.create(webClient.get().uri(servers.api() + "/basic/whoami").retrieve().bodyToMono(String.class))
 			.expectErrorSatisfies((ex) -> assertThat(ex).hasMessageContaining("'basic-form'")
 				.hasMessageContaining("HTTP 401")
 				.hasMessageContaining("invalid_client")
 				.hasMessageNotContaining("not-the-secret"))
 			.verify(Duration.ofSeconds(30));
-		assertThat(counter().count("basic-client")).isEqualTo(1);
+		assertThat(servers.counter().count("basic-client")).isEqualTo(1);
 	}
 
 	private static HttpStatusCode status(WebClient.RequestHeadersSpec<?> request) {
@@ -211,44 +177,25 @@ class AuthorizationServerIntegrationTests {
 
 	private ConfigurableApplicationContext startTokenKeeper(String basicSecret) {
 		Map<String, Object> properties = new LinkedHashMap<>();
-		String tokenUri = issuer + "/oauth2/token";
+		String tokenUri = servers.issuer() + "/oauth2/token";
 		properties.put("tokenkeeper.clients.basic-form.profile", "basic-form");
 		properties.put("tokenkeeper.clients.basic-form.token-uri", tokenUri);
 		properties.put("tokenkeeper.clients.basic-form.client-id", "basic-client");
 		properties.put("tokenkeeper.clients.basic-form.client-secret", basicSecret);
 		properties.put("tokenkeeper.clients.basic-form.scopes", SCOPE);
-		properties.put("tokenkeeper.clients.basic-form.base-urls", api + "/basic");
+		properties.put("tokenkeeper.clients.basic-form.base-urls", servers.api() + "/basic");
 		properties.put("tokenkeeper.clients.post-form.profile", "post-form");
 		properties.put("tokenkeeper.clients.post-form.token-uri", tokenUri);
 		properties.put("tokenkeeper.clients.post-form.client-id", "post-client");
 		properties.put("tokenkeeper.clients.post-form.client-secret", POST_SECRET);
 		properties.put("tokenkeeper.clients.post-form.scopes", SCOPE);
-		properties.put("tokenkeeper.clients.post-form.base-urls", api + "/post");
+		properties.put("tokenkeeper.clients.post-form.base-urls", servers.api() + "/post");
 		properties.put(AutoConfigurationSelection.EXCLUDE_PROPERTY,
 				AutoConfigurationSelection.tokenKeeperAnd(PropertyPlaceholderAutoConfiguration.class,
 						SslAutoConfiguration.class, JacksonAutoConfiguration.class, CodecsAutoConfiguration.class,
 						HttpClientAutoConfiguration.class, ReactiveHttpClientAutoConfiguration.class,
 						WebClientAutoConfiguration.class));
-		return start(TokenKeeperApplication.class, WebApplicationType.NONE, properties);
-	}
-
-	static ConfigurableApplicationContext start(Class<?> application, WebApplicationType type,
-			Map<String, Object> properties) {
-		Map<String, Object> all = new LinkedHashMap<>(properties);
-		// no application.properties from the test classpath, loopback only, any free port
-		all.put("spring.config.name", "authorization-server-integration-tests");
-		all.put("server.address", "127.0.0.1");
-		all.put("server.port", "0");
-		all.put("spring.main.banner-mode", "off");
-		return new SpringApplicationBuilder(application).web(type).properties(all).run();
-	}
-
-	static int port(ConfigurableApplicationContext context) {
-		return ((WebServerApplicationContext) context).getWebServer().getPort();
-	}
-
-	private static TokenRequestCounter counter() {
-		return authorizationServer.getBean(TokenRequestCounter.class);
+		return AuthorizationServerAndApi.start(TokenKeeperApplication.class, WebApplicationType.NONE, properties);
 	}
 
 	/** Tomcat, Spring MVC and Spring Security's servlet filter chain, for the servlet servers of these tests. */

@@ -23,11 +23,10 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.publisher.Flux;
 
@@ -45,7 +44,6 @@ import org.springframework.boot.http.client.autoconfigure.reactive.ReactiveHttpC
 import org.springframework.boot.http.codec.autoconfigure.CodecsAutoConfiguration;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.reactor.netty.autoconfigure.NettyReactiveWebServerAutoConfiguration;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.boot.webflux.autoconfigure.HttpHandlerAutoConfiguration;
@@ -70,7 +68,6 @@ import dev.tokenkeeper.test.MutableClock;
 import dev.tokenkeeper.test.OwnEventLoops;
 import dev.tokenkeeper.test.SelfSignedCertificate;
 import dev.tokenkeeper.test.TestKeys;
-import dev.tokenkeeper.test.TokenRequestCounter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -89,13 +86,9 @@ class ClientAssertionAuthorizationServerTests {
 
 	private static final String JWKS_PATH = "/.well-known/jwks.json";
 
-	private static ConfigurableApplicationContext authorizationServer;
-
-	private static ConfigurableApplicationContext resourceServer;
-
-	private static String issuer;
-
-	private static String api;
+	@RegisterExtension
+	static final AuthorizationServerAndApi servers = AuthorizationServerAndApi
+		.of(AssertionAuthorizationServer.class);
 
 	@TempDir
 	Path directory;
@@ -111,36 +104,9 @@ class ClientAssertionAuthorizationServerTests {
 
 	private ConfigurableApplicationContext tokenKeeper;
 
-	@BeforeAll
-	static void startServers() {
-		authorizationServer = new SpringApplicationBuilder(AuthorizationServerIntegrationTests.AuthorizationServer.class,
-				AssertionAuthorizationServer.class)
-			.web(WebApplicationType.SERVLET)
-			.properties(serverProperties())
-			.run();
-		issuer = "http://127.0.0.1:" + port(authorizationServer);
-		Map<String, Object> resource = serverProperties();
-		resource.put("spring.security.oauth2.resourceserver.jwt.jwk-set-uri", issuer + "/oauth2/jwks");
-		resourceServer = new SpringApplicationBuilder(AuthorizationServerIntegrationTests.ResourceServer.class)
-			.web(WebApplicationType.REACTIVE)
-			.properties(resource)
-			.run();
-		api = "http://127.0.0.1:" + port(resourceServer) + "/api";
-	}
-
-	@AfterAll
-	static void stopServers() {
-		if (resourceServer != null) {
-			resourceServer.close();
-		}
-		if (authorizationServer != null) {
-			authorizationServer.close();
-		}
-	}
-
 	@BeforeEach
 	void setUp() {
-		counter().reset();
+		servers.counter().reset();
 		assertions().clear();
 		this.keyFile = TestKeys.write(this.directory.resolve("signing-key.pem"), TestKeys.pkcs8(this.firstKey));
 		this.tokenKeeper = tokenKeeper(Map.of());
@@ -149,7 +115,7 @@ class ClientAssertionAuthorizationServerTests {
 
 	/** The server learns where the client publishes its keys: TokenKeeper's own JWK Set. */
 	private void registerKeyClient(String clientId) {
-		String jwkSetUrl = "http://127.0.0.1:" + port(this.tokenKeeper) + JWKS_PATH;
+		String jwkSetUrl = "http://127.0.0.1:" + AuthorizationServerAndApi.port(this.tokenKeeper) + JWKS_PATH;
 		clients().save(RegisteredClient.withId(UUID.randomUUID().toString())
 			.clientId(clientId)
 			.clientAuthenticationMethod(ClientAuthenticationMethod.PRIVATE_KEY_JWT)
@@ -187,7 +153,7 @@ class ClientAssertionAuthorizationServerTests {
 			tokens.evict("pkjwt");
 			assertThat(tokens.token("pkjwt").block(Duration.ofSeconds(30))).isNotNull();
 		}
-		assertThat(counter().count(this.keyClientId)).isEqualTo(100);
+		assertThat(servers.counter().count(this.keyClientId)).isEqualTo(100);
 		Set<String> jtis = new HashSet<>();
 		for (String assertion : assertions()) {
 			jtis.add(SignedJWT.parse(assertion).getJWTClaimsSet().getJWTID());
@@ -204,10 +170,10 @@ class ClientAssertionAuthorizationServerTests {
 		TestKeys.write(this.keyFile, TestKeys.pkcs8(secondKey));
 		// no new token request yet: API calls never look at the key
 		assertThat(call(webClient, "pkjwt")).isEqualTo(this.keyClientId);
-		assertThat(counter().count(this.keyClientId)).isEqualTo(1);
+		assertThat(servers.counter().count(this.keyClientId)).isEqualTo(1);
 		this.tokenKeeper.getBean(TokenCache.class).evict("pkjwt");
 		assertThat(call(webClient, "pkjwt")).isEqualTo(this.keyClientId);
-		assertThat(counter().count(this.keyClientId)).isEqualTo(2);
+		assertThat(servers.counter().count(this.keyClientId)).isEqualTo(2);
 		List<String> sent = List.copyOf(assertions());
 		assertThat(SignedJWT.parse(sent.get(1)).getHeader().getKeyID()).isEqualTo(TestKeys.thumbprint(secondKey));
 		assertThat(jwkSetKids()).containsExactlyInAnyOrder(TestKeys.thumbprint(this.firstKey), TestKeys.thumbprint(secondKey));
@@ -240,7 +206,7 @@ class ClientAssertionAuthorizationServerTests {
 		this.tokenKeeper.getBean(SslBundleRegistry.class).updateBundle("signing", bundle(second));
 		this.tokenKeeper.getBean(TokenCache.class).evict("pkjwt");
 		assertThat(call(webClient, "pkjwt")).isEqualTo(bundleClientId);
-		assertThat(counter().count(bundleClientId)).isEqualTo(2);
+		assertThat(servers.counter().count(bundleClientId)).isEqualTo(2);
 		String secondKid = SignedJWT.parse(List.copyOf(assertions()).get(1)).getHeader().getKeyID();
 		assertThat(secondKid).isNotEqualTo(firstKid);
 		assertThat(jwkSetKids()).containsExactlyInAnyOrder(firstKid, secondKid);
@@ -261,21 +227,25 @@ class ClientAssertionAuthorizationServerTests {
 	private void assertTwentyCallsWithOneToken(String registration, String clientId) {
 		WebClient webClient = this.tokenKeeper.getBean(WebClient.Builder.class).build();
 		List<String> subjects = Flux.range(0, 20)
-			.concatMap((i) -> webClient.get().uri(api + "/" + registration + "/whoami").retrieve().bodyToMono(String.class))
+			.concatMap((i) -> webClient.get()
+				.uri(servers.api() + "/" + registration + "/whoami")
+				.retrieve()
+				.bodyToMono(String.class))
 			.collectList()
 			.block(Duration.ofSeconds(60));
 		assertThat(subjects).hasSize(20).containsOnly(clientId);
-		assertThat(counter().counts()).containsExactly(Map.entry(clientId, 1));
+		assertThat(servers.counter().counts()).containsExactly(Map.entry(clientId, 1));
 		assertThat(assertions()).hasSize(1);
 	}
 
 	private static String call(WebClient webClient, String registration) {
-		return webClient.get().uri(api + "/" + registration + "/whoami").retrieve().bodyToMono(String.class)
+		return webClient.get().uri(servers.api() + "/" + registration + "/whoami").retrieve().bodyToMono(String.class)
 			.block(Duration.ofSeconds(30));
 	}
 
 	private List<String> jwkSetKids() throws ParseException {
-		String json = WebClient.create("http://127.0.0.1:" + port(this.tokenKeeper) + JWKS_PATH)
+		String json = WebClient
+			.create("http://127.0.0.1:" + AuthorizationServerAndApi.port(this.tokenKeeper) + JWKS_PATH)
 			.get()
 			.retrieve()
 			.bodyToMono(String.class)
@@ -287,8 +257,8 @@ class ClientAssertionAuthorizationServerTests {
 
 	/** TokenKeeper's application; {@code overrides} replace its properties, a {@code null} value removes one. */
 	private ConfigurableApplicationContext tokenKeeper(Map<String, Object> overrides) {
-		Map<String, Object> properties = serverProperties();
-		String tokenUri = issuer + "/oauth2/token";
+		Map<String, Object> properties = AuthorizationServerAndApi.loopbackProperties();
+		String tokenUri = servers.issuer() + "/oauth2/token";
 		properties.put("tokenkeeper.jwks.path", JWKS_PATH);
 		properties.put("tokenkeeper.clients.pkjwt.profile", "post-form");
 		properties.put("tokenkeeper.clients.pkjwt.client-authentication", "private-key-jwt");
@@ -296,14 +266,14 @@ class ClientAssertionAuthorizationServerTests {
 		properties.put("tokenkeeper.clients.pkjwt.client-id", this.keyClientId);
 		properties.put("tokenkeeper.clients.pkjwt.jwt.signing-key", "file:" + this.keyFile);
 		properties.put("tokenkeeper.clients.pkjwt.scopes", SCOPE);
-		properties.put("tokenkeeper.clients.pkjwt.base-urls", api + "/pkjwt");
+		properties.put("tokenkeeper.clients.pkjwt.base-urls", servers.api() + "/pkjwt");
 		properties.put("tokenkeeper.clients.csjwt.profile", "post-form");
 		properties.put("tokenkeeper.clients.csjwt.client-authentication", "client-secret-jwt");
 		properties.put("tokenkeeper.clients.csjwt.token-uri", tokenUri);
 		properties.put("tokenkeeper.clients.csjwt.client-id", "csjwt-client");
 		properties.put("tokenkeeper.clients.csjwt.client-secret", HMAC_SECRET);
 		properties.put("tokenkeeper.clients.csjwt.scopes", SCOPE);
-		properties.put("tokenkeeper.clients.csjwt.base-urls", api + "/csjwt");
+		properties.put("tokenkeeper.clients.csjwt.base-urls", servers.api() + "/csjwt");
 		properties.put(AutoConfigurationSelection.EXCLUDE_PROPERTY,
 				AutoConfigurationSelection.tokenKeeperAnd(PropertyPlaceholderAutoConfiguration.class,
 						SslAutoConfiguration.class, JacksonAutoConfiguration.class, CodecsAutoConfiguration.class,
@@ -324,30 +294,13 @@ class ClientAssertionAuthorizationServerTests {
 			.run();
 	}
 
-	private static Map<String, Object> serverProperties() {
-		Map<String, Object> all = new LinkedHashMap<>();
-		all.put("spring.config.name", "client-assertion-authorization-server-tests");
-		all.put("server.address", "127.0.0.1");
-		all.put("server.port", "0");
-		all.put("spring.main.banner-mode", "off");
-		return all;
-	}
-
-	private static int port(ConfigurableApplicationContext context) {
-		return ((WebServerApplicationContext) context).getWebServer().getPort();
-	}
-
-	private static TokenRequestCounter counter() {
-		return authorizationServer.getBean(TokenRequestCounter.class);
-	}
-
 	@SuppressWarnings("unchecked")
 	private static Queue<String> assertions() {
-		return authorizationServer.getBean(AssertionRecorder.class).assertions;
+		return servers.authorizationServer().getBean(AssertionRecorder.class).assertions;
 	}
 
 	private static InMemoryRegisteredClientRepository clients() {
-		return authorizationServer.getBean(InMemoryRegisteredClientRepository.class);
+		return servers.authorizationServer().getBean(InMemoryRegisteredClientRepository.class);
 	}
 
 	/** The clients: client_secret_jwt from the start, private_key_jwt once TokenKeeper's JWK Set URL is known. */

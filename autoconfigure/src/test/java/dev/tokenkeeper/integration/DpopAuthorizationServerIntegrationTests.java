@@ -10,11 +10,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
 
 import org.springframework.boot.SpringBootConfiguration;
@@ -51,11 +50,9 @@ import dev.tokenkeeper.cache.TokenCache;
 import dev.tokenkeeper.dpop.DpopAlgorithm;
 import dev.tokenkeeper.dpop.DpopKey;
 import dev.tokenkeeper.dpop.DpopProofs;
-import dev.tokenkeeper.integration.AuthorizationServerIntegrationTests.AuthorizationServer;
 import dev.tokenkeeper.integration.AuthorizationServerIntegrationTests.ServletSecurityServer;
 import dev.tokenkeeper.integration.AuthorizationServerIntegrationTests.TokenKeeperApplication;
 import dev.tokenkeeper.test.AutoConfigurationSelection;
-import dev.tokenkeeper.test.TokenRequestCounter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -73,59 +70,29 @@ class DpopAuthorizationServerIntegrationTests {
 
 	private static final String SCOPE = "partner.read";
 
-	private static ConfigurableApplicationContext authorizationServer;
-
-	private static ConfigurableApplicationContext resourceServer;
-
-	private static String issuer;
-
-	private static String api;
+	@RegisterExtension
+	static final AuthorizationServerAndApi servers = AuthorizationServerAndApi.of()
+		.client("dpop", "dpop-client", SECRET, "client_secret_basic", SCOPE)
+		.resourceServer(DpopResourceServer.class, WebApplicationType.SERVLET, "test.jwk-set-uri");
 
 	private ConfigurableApplicationContext tokenKeeper;
 
-	@BeforeAll
-	static void startServers() {
-		Map<String, Object> clients = new LinkedHashMap<>();
-		String prefix = "spring.security.oauth2.authorizationserver.client.dpop.registration.";
-		clients.put(prefix + "client-id", "dpop-client");
-		clients.put(prefix + "client-secret", "{noop}" + SECRET);
-		clients.put(prefix + "client-authentication-methods", "client_secret_basic");
-		clients.put(prefix + "authorization-grant-types", "client_credentials");
-		clients.put(prefix + "scopes", SCOPE);
-		authorizationServer = AuthorizationServerIntegrationTests.start(AuthorizationServer.class,
-				WebApplicationType.SERVLET, clients);
-		issuer = "http://127.0.0.1:" + AuthorizationServerIntegrationTests.port(authorizationServer);
-		resourceServer = AuthorizationServerIntegrationTests.start(DpopResourceServer.class, WebApplicationType.SERVLET,
-				Map.of("test.jwk-set-uri", issuer + "/oauth2/jwks"));
-		api = "http://127.0.0.1:" + AuthorizationServerIntegrationTests.port(resourceServer) + "/api";
-	}
-
-	@AfterAll
-	static void stopServers() {
-		if (resourceServer != null) {
-			resourceServer.close();
-		}
-		if (authorizationServer != null) {
-			authorizationServer.close();
-		}
-	}
-
 	@BeforeEach
 	void startTokenKeeper() {
-		counter().reset();
+		servers.counter().reset();
 		Map<String, Object> properties = new LinkedHashMap<>();
-		properties.put("tokenkeeper.clients.partner.token-uri", issuer + "/oauth2/token");
+		properties.put("tokenkeeper.clients.partner.token-uri", servers.issuer() + "/oauth2/token");
 		properties.put("tokenkeeper.clients.partner.client-id", "dpop-client");
 		properties.put("tokenkeeper.clients.partner.client-secret", SECRET);
 		properties.put("tokenkeeper.clients.partner.scopes", SCOPE);
-		properties.put("tokenkeeper.clients.partner.base-urls", api);
+		properties.put("tokenkeeper.clients.partner.base-urls", servers.api());
 		properties.put("tokenkeeper.clients.partner.dpop.enabled", "true");
 		properties.put(AutoConfigurationSelection.EXCLUDE_PROPERTY,
 				AutoConfigurationSelection.tokenKeeperAnd(PropertyPlaceholderAutoConfiguration.class,
 						SslAutoConfiguration.class, JacksonAutoConfiguration.class, CodecsAutoConfiguration.class,
 						HttpClientAutoConfiguration.class, ReactiveHttpClientAutoConfiguration.class,
 						WebClientAutoConfiguration.class));
-		this.tokenKeeper = AuthorizationServerIntegrationTests.start(TokenKeeperApplication.class,
+		this.tokenKeeper = AuthorizationServerAndApi.start(TokenKeeperApplication.class,
 				WebApplicationType.NONE, properties);
 	}
 
@@ -138,25 +105,27 @@ class DpopAuthorizationServerIntegrationTests {
 	void callsWhenDpopEnabledThenOneTokenRequestAndEveryCallAcceptedByTheResourceServersDpopVerification() {
 		WebClient webClient = this.tokenKeeper.getBean(WebClient.Builder.class).build();
 		List<String> answers = Flux.range(0, 20)
-			.concatMap((i) -> webClient.get().uri(api + "/whoami?call=" + i).retrieve().bodyToMono(String.class))
+			.concatMap((i) -> webClient.get()
+				.uri(servers.api() + "/whoami?call=" + i)
+				.retrieve()
+				.bodyToMono(String.class))
 			.collectList()
 			.block(Duration.ofSeconds(60));
 		assertThat(answers).hasSize(20).containsOnly("dpop-client DPoP");
-		assertThat(counter().count("dpop-client")).isEqualTo(1);
+		assertThat(servers.counter().count("dpop-client")).isEqualTo(1);
 		CachedToken token = this.tokenKeeper.getBean(TokenCache.class).peek("partner");
 		assertThat(token.dpop()).isNotNull();
-		Jwt jwt = NimbusJwtDecoder.withJwkSetUri(issuer + "/oauth2/jwks").build().decode(token.value());
+		Jwt jwt = NimbusJwtDecoder.withJwkSetUri(servers.issuer() + "/oauth2/jwks").build().decode(token.value());
 		assertThat(jwt.getClaimAsMap("cnf")).containsEntry("jkt", token.dpop().key().thumbprint());
 	}
 
 	@Test
 	void tokenWhenStolenFromTheWireAndReplayedWithoutTheKeyThenRejected() {
 		WebClient webClient = this.tokenKeeper.getBean(WebClient.Builder.class).build();
-		assertThat(webClient.get().uri(api + "/whoami").retrieve().bodyToMono(String.class).block(Duration.ofSeconds(30)))
-			.isEqualTo("dpop-client DPoP");
+		assertThat(whoami(webClient)).isEqualTo("dpop-client DPoP");
 		String stolen = this.tokenKeeper.getBean(TokenCache.class).peek("partner").value();
 		WebClient thief = WebClient.create();
-		URI whoami = URI.create(api + "/whoami");
+		URI whoami = URI.create(servers.api() + "/whoami");
 		// as a bearer token: the resource server sees cnf.jkt and wants a proof
 		assertThat(status(thief, "Bearer " + stolen, null)).isEqualTo(HttpStatus.UNAUTHORIZED);
 		// as a DPoP token without a proof
@@ -165,9 +134,8 @@ class DpopAuthorizationServerIntegrationTests {
 		DpopProofs own = new DpopProofs(DpopKey.generate(DpopAlgorithm.ES256), java.time.Clock.systemUTC());
 		assertThat(status(thief, "DPoP " + stolen, own.proof("GET", whoami, stolen))).isEqualTo(HttpStatus.UNAUTHORIZED);
 		// while TokenKeeper, holding the key, still gets in with the same token
-		assertThat(webClient.get().uri(api + "/whoami").retrieve().bodyToMono(String.class).block(Duration.ofSeconds(30)))
-			.isEqualTo("dpop-client DPoP");
-		assertThat(counter().count("dpop-client")).isEqualTo(1);
+		assertThat(whoami(webClient)).isEqualTo("dpop-client DPoP");
+		assertThat(servers.counter().count("dpop-client")).isEqualTo(1);
 	}
 
 	@Test
@@ -176,23 +144,27 @@ class DpopAuthorizationServerIntegrationTests {
 			.requestInterceptor(this.tokenKeeper.getBean(dev.tokenkeeper.web.TokenKeeperClientHttpRequestInterceptor.class))
 			.build();
 		for (int i = 0; i < 3; i++) {
-			assertThat(restClient.get().uri(api + "/whoami?n=" + i).retrieve().body(String.class))
+			assertThat(restClient.get().uri(servers.api() + "/whoami?n=" + i).retrieve().body(String.class))
 				.isEqualTo("dpop-client DPoP");
 		}
-		assertThat(counter().count("dpop-client")).isEqualTo(1);
+		assertThat(servers.counter().count("dpop-client")).isEqualTo(1);
+	}
+
+	private static String whoami(WebClient webClient) {
+		return webClient.get()
+			.uri(servers.api() + "/whoami")
+			.retrieve()
+			.bodyToMono(String.class)
+			.block(Duration.ofSeconds(30));
 	}
 
 	private static HttpStatusCode status(WebClient client, String authorization, String proof) {
-		return client.get().uri(api + "/whoami").headers((headers) -> {
+		return client.get().uri(servers.api() + "/whoami").headers((headers) -> {
 			headers.set(HttpHeaders.AUTHORIZATION, authorization);
 			if (proof != null) {
 				headers.set("DPoP", proof);
 			}
 		}).exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode())).block(Duration.ofSeconds(30));
-	}
-
-	private static TokenRequestCounter counter() {
-		return authorizationServer.getBean(TokenRequestCounter.class);
 	}
 
 	/**

@@ -3,31 +3,24 @@ package dev.tokenkeeper.integration;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-
-import org.springframework.boot.WebApplicationType;
-import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.tokenkeeper.cache.CachedToken;
 import dev.tokenkeeper.cache.TokenCache;
 import dev.tokenkeeper.test.FormBodies;
 import dev.tokenkeeper.test.MutableClock;
 import dev.tokenkeeper.test.TestKeys;
-import dev.tokenkeeper.test.TokenRequestCounter;
 import dev.tokenkeeper.test.WebClientContexts;
 import dev.tokenkeeper.token.TokenEndpointException;
 
@@ -51,14 +44,14 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 class IssuerDiscoveryTests {
 
-	/** The scope AuthorizationServerIntegrationTests.registeredClient grants. */
 	private static final String SCOPE = "partner.read";
 
 	private static final String SECRET = "discovery-secret";
 
-	private static ConfigurableApplicationContext authorizationServer;
-
-	private static String issuer;
+	@RegisterExtension
+	static final AuthorizationServerAndApi servers = AuthorizationServerAndApi.of()
+		.client("discovery", "discovery-client", SECRET, "client_secret_basic", SCOPE)
+		.withoutResourceServer();
 
 	private final WireMockServer server = new WireMockServer(WireMockConfiguration.options().dynamicPort());
 
@@ -66,23 +59,6 @@ class IssuerDiscoveryTests {
 
 	@TempDir
 	Path directory;
-
-	@BeforeAll
-	static void startAuthorizationServer() {
-		Map<String, Object> properties = new LinkedHashMap<>();
-		AuthorizationServerIntegrationTests.registeredClient(properties, "discovery", "discovery-client", SECRET,
-				"client_secret_basic");
-		authorizationServer = AuthorizationServerIntegrationTests.start(
-				AuthorizationServerIntegrationTests.AuthorizationServer.class, WebApplicationType.SERVLET, properties);
-		issuer = "http://127.0.0.1:" + AuthorizationServerIntegrationTests.port(authorizationServer);
-	}
-
-	@AfterAll
-	static void stopAuthorizationServer() {
-		if (authorizationServer != null) {
-			authorizationServer.close();
-		}
-	}
 
 	@BeforeEach
 	void startStub() {
@@ -99,7 +75,7 @@ class IssuerDiscoveryTests {
 	@Test
 	void issuerUriWhenSpringAuthorizationServerThenItsMetadataNamesTheTokenEndpointAndItIssuesTheToken() {
 		WebClientContexts.runner(this.clock)
-			.withPropertyValues("tokenkeeper.clients.sas.issuer-uri=" + issuer,
+			.withPropertyValues("tokenkeeper.clients.sas.issuer-uri=" + servers.issuer(),
 					"tokenkeeper.clients.sas.client-id=discovery-client",
 					"tokenkeeper.clients.sas.client-secret=" + SECRET, "tokenkeeper.clients.sas.scopes=" + SCOPE)
 			.run((context) -> {
@@ -107,8 +83,8 @@ class IssuerDiscoveryTests {
 				TokenCache tokens = context.getBean(TokenCache.class);
 				CachedToken token = tokens.token("sas").block(Duration.ofSeconds(30));
 				assertThat(token.clientRegistration().getProviderDetails().getTokenUri())
-					.isEqualTo(issuer + "/oauth2/token");
-				assertThat(authorizationServer.getBean(TokenRequestCounter.class).count("discovery-client"))
+					.isEqualTo(servers.issuer() + "/oauth2/token");
+				assertThat(servers.counter().count("discovery-client"))
 					.isEqualTo(1);
 			});
 	}

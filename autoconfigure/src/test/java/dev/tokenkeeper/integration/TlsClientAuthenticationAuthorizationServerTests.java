@@ -3,7 +3,6 @@ package dev.tokenkeeper.integration;
 import java.nio.file.Path;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -33,7 +32,6 @@ import org.springframework.boot.http.client.autoconfigure.HttpClientAutoConfigur
 import org.springframework.boot.http.client.autoconfigure.reactive.ReactiveHttpClientAutoConfiguration;
 import org.springframework.boot.http.codec.autoconfigure.CodecsAutoConfiguration;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -101,7 +99,7 @@ class TlsClientAuthenticationAuthorizationServerTests {
 		clientJwks.stubFor(get("/jwks").willReturn(aResponse().withHeader("Content-Type", "application/json")
 			.withBody("{\"keys\":[" + jwk.toPublicJWK().toJSONString() + "]}")));
 
-		Map<String, Object> tls = properties();
+		Map<String, Object> tls = AuthorizationServerAndApi.loopbackProperties();
 		tls.put("server.ssl.bundle", "server");
 		tls.put("server.ssl.client-auth", "want");
 		jks(tls, "server", server.keyStore(),
@@ -111,20 +109,20 @@ class TlsClientAuthenticationAuthorizationServerTests {
 			.web(WebApplicationType.SERVLET)
 			.properties(tls)
 			.run();
-		String issuer = "https://127.0.0.1:" + port(authorizationServer);
+		String issuer = "https://127.0.0.1:" + AuthorizationServerAndApi.port(authorizationServer);
 
 		// the resource server verifies the server's tokens with its public key, fetched here over no TLS
-		Map<String, Object> resource = properties();
+		Map<String, Object> resource = AuthorizationServerAndApi.loopbackProperties();
 		resource.put("spring.security.oauth2.resourceserver.jwt.public-key-location",
 				"file:" + TestKeys.write(directory.resolve("issuer-key.pem"), issuerPublicKey()));
 		resourceServer = new SpringApplicationBuilder(AuthorizationServerIntegrationTests.ResourceServer.class)
 			.web(WebApplicationType.REACTIVE)
 			.properties(resource)
 			.run();
-		api = "http://127.0.0.1:" + port(resourceServer) + "/api";
+		api = "http://127.0.0.1:" + AuthorizationServerAndApi.port(resourceServer) + "/api";
 
 		Path clientTrust = SelfSignedCertificate.trustStore(directory.resolve("client-trust.p12"), server);
-		Map<String, Object> client = properties();
+		Map<String, Object> client = AuthorizationServerAndApi.loopbackProperties();
 		registration(client, "tls", "tls-client-auth", "tls-client", issuer);
 		jks(client, "tls-client", tlsClient.keyStore(), clientTrust);
 		registration(client, "selfsigned", "self-signed-tls-client-auth", "self-signed-client", issuer);
@@ -198,19 +196,6 @@ class TlsClientAuthenticationAuthorizationServerTests {
 		JWKSource<SecurityContext> source = authorizationServer.getBean(JWKSource.class);
 		JWK key = source.get(new JWKSelector(new JWKMatcher.Builder().build()), null).get(0);
 		return TestKeys.pem("PUBLIC KEY", key.toRSAKey().toRSAPublicKey().getEncoded());
-	}
-
-	private static Map<String, Object> properties() {
-		Map<String, Object> all = new LinkedHashMap<>();
-		all.put("spring.config.name", "tls-client-authentication-tests");
-		all.put("server.address", "127.0.0.1");
-		all.put("server.port", "0");
-		all.put("spring.main.banner-mode", "off");
-		return all;
-	}
-
-	private static int port(ConfigurableApplicationContext context) {
-		return ((WebServerApplicationContext) context).getWebServer().getPort();
 	}
 
 	/** The two TLS clients: one matched by its subject, one by the certificate in its JWK Set. */

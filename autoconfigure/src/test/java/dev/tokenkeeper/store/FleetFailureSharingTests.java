@@ -3,13 +3,9 @@ package dev.tokenkeeper.store;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import dev.tokenkeeper.test.RedisServer;
 import dev.tokenkeeper.token.TokenEndpointException;
 import dev.tokenkeeper.token.TokenRequestOutcome;
 
@@ -26,70 +22,46 @@ class FleetFailureSharingTests {
 
 	private static final String NAMES_THE_FAILURE = "Token request for registration 'partner' failed";
 
-	private static RedisServer redis;
-
-	private Fleet fleet;
-
-	@BeforeAll
-	static void startRedis() {
-		redis = RedisServer.start();
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		if (redis != null) {
-			redis.close();
-		}
-	}
-
-	@BeforeEach
-	void setUp() {
-		redis.commands().flushall();
-		this.fleet = new Fleet(redis.properties());
-	}
-
-	@AfterEach
-	void tearDown() {
-		this.fleet.close();
-	}
+	@RegisterExtension
+	static final FleetExtension fleet = new FleetExtension();
 
 	@Test
 	void alwaysUnavailableEndpointWhenThreeInstancesCallAtOnceThenOneRetryChainForTheFleet() {
 		// A cool-down longer than this test runs, in Redis's own time too: the injected clocks
 		// decide when it is over.
-		List<FleetInstance> instances = this.fleet.start(3, "tokenkeeper.retry.failure-cool-down=60s");
-		this.fleet.server()
+		List<FleetInstance> instances = fleet.get().start(3, "tokenkeeper.retry.failure-cool-down=60s");
+		fleet.get().server()
 			.stubFor(post("/oauth2/token").willReturn(aResponse().withStatus(503).withBody("upstream unavailable")));
 
-		List<String> results = this.fleet.call(instances, 50);
+		List<String> results = fleet.get().call(instances, 50);
 		assertThat(results).hasSize(150)
 			.allSatisfy((result) -> assertThat(result).contains(NAMES_THE_FAILURE, "server_error", "HTTP 503"));
 		// One instance's retry chain (retry.max-attempts = 3), not one per instance.
-		assertThat(this.fleet.tokenRequests()).isBetween(1, 3);
-		int firstChain = this.fleet.tokenRequests();
+		assertThat(fleet.get().tokenRequests()).isBetween(1, 3);
+		int firstChain = fleet.get().tokenRequests();
 
-		this.fleet.advance(Duration.ofSeconds(30));
-		assertThat(this.fleet.call(instances, 50)).hasSize(150)
+		fleet.get().advance(Duration.ofSeconds(30));
+		assertThat(fleet.get().call(instances, 50)).hasSize(150)
 			.allSatisfy((result) -> assertThat(result).contains(NAMES_THE_FAILURE, "HTTP 503"));
-		assertThat(this.fleet.tokenRequests()).isEqualTo(firstChain);
+		assertThat(fleet.get().tokenRequests()).isEqualTo(firstChain);
 
-		this.fleet.tokenEndpointIssues("fleet-token-1");
-		this.fleet.advance(Duration.ofSeconds(31));
-		assertThat(this.fleet.call(instances, 50)).hasSize(150).containsOnly("ok");
-		assertThat(this.fleet.tokenRequests()).isEqualTo(firstChain + 1);
+		fleet.get().tokenEndpointIssues("fleet-token-1");
+		fleet.get().advance(Duration.ofSeconds(31));
+		assertThat(fleet.get().call(instances, 50)).hasSize(150).containsOnly("ok");
+		assertThat(fleet.get().tokenRequests()).isEqualTo(firstChain + 1);
 	}
 
 	@Test
 	void rateLimitWhenOneInstanceIsToldToWaitThenNoInstanceSendsARequestBeforeRetryAfter() {
 		// A short cool-down: the provider's Retry-After of 3 s is the longer wait.
-		List<FleetInstance> instances = this.fleet.start(3, "tokenkeeper.retry.failure-cool-down=1s");
+		List<FleetInstance> instances = fleet.get().start(3, "tokenkeeper.retry.failure-cool-down=1s");
 		FleetInstance first = instances.get(0);
-		this.fleet.server()
+		fleet.get().server()
 			.stubFor(post("/oauth2/token").willReturn(aResponse().withStatus(429).withHeader("Retry-After", "3")));
-		assertThat(this.fleet.call(List.of(first), 1)).singleElement()
+		assertThat(fleet.get().call(List.of(first), 1)).singleElement()
 			.asString()
 			.contains(NAMES_THE_FAILURE, "rate_limited", "HTTP 429");
-		assertThat(this.fleet.tokenRequests()).isEqualTo(1);
+		assertThat(fleet.get().tokenRequests()).isEqualTo(1);
 
 		// The others get the same failure and the same wait, without asking the provider.
 		TokenEndpointException failure = catchThrowableOfType(TokenEndpointException.class,
@@ -98,33 +70,33 @@ class FleetFailureSharingTests {
 		assertThat(failure.getStatus()).isEqualTo(429);
 		assertThat(failure.getMessage()).contains(NAMES_THE_FAILURE);
 		assertThat(failure.getRetryAfter()).isEqualTo(Duration.ofSeconds(3));
-		assertThat(this.fleet.call(instances, 20)).hasSize(60)
+		assertThat(fleet.get().call(instances, 20)).hasSize(60)
 			.allSatisfy((result) -> assertThat(result).contains(NAMES_THE_FAILURE, "HTTP 429"));
-		assertThat(this.fleet.tokenRequests()).isEqualTo(1);
+		assertThat(fleet.get().tokenRequests()).isEqualTo(1);
 
-		this.fleet.tokenEndpointIssues("fleet-token-1");
-		this.fleet.advance(Duration.ofMillis(2900));
-		assertThat(this.fleet.call(instances, 20)).hasSize(60)
+		fleet.get().tokenEndpointIssues("fleet-token-1");
+		fleet.get().advance(Duration.ofMillis(2900));
+		assertThat(fleet.get().call(instances, 20)).hasSize(60)
 			.allSatisfy((result) -> assertThat(result).contains(NAMES_THE_FAILURE, "HTTP 429"));
-		assertThat(this.fleet.tokenRequests()).isEqualTo(1);
+		assertThat(fleet.get().tokenRequests()).isEqualTo(1);
 
-		this.fleet.advance(Duration.ofMillis(200));
-		assertThat(this.fleet.call(instances, 20)).hasSize(60).containsOnly("ok");
-		assertThat(this.fleet.tokenRequests()).isEqualTo(2);
+		fleet.get().advance(Duration.ofMillis(200));
+		assertThat(fleet.get().call(instances, 20)).hasSize(60).containsOnly("ok");
+		assertThat(fleet.get().tokenRequests()).isEqualTo(2);
 	}
 
 	@Test
 	void sharedFailureWhenReadInRedisThenHoldsNeitherSecretNorTokenAndIsEncrypted() {
-		FleetInstance instance = this.fleet.start(1).get(0);
-		this.fleet.server()
+		FleetInstance instance = fleet.get().start(1).get(0);
+		fleet.get().server()
 			.stubFor(post("/oauth2/token").willReturn(aResponse().withStatus(401)
 				.withHeader("Content-Type", "application/json")
 				.withBody("{\"error\":\"invalid_client\",\"error_description\":\"unknown client\"}")));
-		assertThat(this.fleet.call(List.of(instance), 1)).singleElement().asString().contains("invalid_client");
+		assertThat(fleet.get().call(List.of(instance), 1)).singleElement().asString().contains("invalid_client");
 		String key = SharedTokenKey.of(instance.credentials()).failure();
-		String stored = redis.commands().get(key);
+		String stored = fleet.redis().commands().get(key);
 		assertThat(stored).startsWith("e1.").doesNotContain("invalid_client", "unknown client", "a+b/c:=%", "client");
-		assertThat(redis.commands().pttl(key)).isPositive();
+		assertThat(fleet.redis().commands().pttl(key)).isPositive();
 	}
 
 }

@@ -9,13 +9,10 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import dev.tokenkeeper.test.RedisServer;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -32,66 +29,46 @@ class FleetInvalidationTests {
 
 	private static final Duration PROPAGATION = Duration.ofSeconds(5);
 
-	private static RedisServer redis;
-
-	private Fleet fleet;
+	@RegisterExtension
+	static final FleetExtension fleet = new FleetExtension();
 
 	private List<FleetInstance> instances;
 
-	@BeforeAll
-	static void startRedis() {
-		redis = RedisServer.start();
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		if (redis != null) {
-			redis.close();
-		}
-	}
-
 	@BeforeEach
 	void setUp() {
-		redis.commands().flushall();
-		this.fleet = new Fleet(redis.properties());
-		this.instances = this.fleet.start(4);
+		this.instances = fleet.get().start(4);
 		// every instance listens before the test drops anything
 		await().atMost(Fleet.TIMEOUT)
-			.until(() -> redis.commands()
+			.until(() -> fleet.redis().commands()
 				.pubsubNumsub(RedisSharedTokenStore.INVALIDATIONS)
 				.getOrDefault(RedisSharedTokenStore.INVALIDATIONS, 0L) >= 4);
-		this.fleet.tokenEndpointIssues("fleet-token-1");
-		assertThat(this.fleet.call(this.instances, 1)).hasSize(4).containsOnly("ok");
-		assertThat(this.fleet.tokenRequests()).isEqualTo(1);
-	}
-
-	@AfterEach
-	void tearDown() {
-		this.fleet.close();
+		fleet.get().tokenEndpointIssues("fleet-token-1");
+		assertThat(fleet.get().call(this.instances, 1)).hasSize(4).containsOnly("ok");
+		assertThat(fleet.get().tokenRequests()).isEqualTo(1);
 	}
 
 	@Test
 	void unauthorizedWhenOneInstanceDropsTheTokenThenEveryInstanceDropsItWithoutA401OfItsOwn() {
 		apiRefuses("fleet-token-1");
-		this.fleet.tokenEndpointIssues("fleet-token-2");
-		assertThat(this.fleet.call(List.of(this.instances.get(0)), 1)).containsOnly("ok");
+		fleet.get().tokenEndpointIssues("fleet-token-2");
+		assertThat(fleet.get().call(List.of(this.instances.get(0)), 1)).containsOnly("ok");
 		await().atMost(PROPAGATION).until(() -> noneHolds("fleet-token-1"));
 
-		assertThat(this.fleet.call(this.instances, 20)).hasSize(80).containsOnly("ok");
+		assertThat(fleet.get().call(this.instances, 20)).hasSize(80).containsOnly("ok");
 		// One new token for the fleet, and the refused token sent once since it was refused.
-		assertThat(this.fleet.tokenRequests()).isEqualTo(2);
-		assertThat(this.fleet.apiCallsWith("fleet-token-1")).isEqualTo(4 + 1);
-		assertThat(this.fleet.apiCallsWith("fleet-token-2")).isEqualTo(1 + 80);
+		assertThat(fleet.get().tokenRequests()).isEqualTo(2);
+		assertThat(fleet.get().apiCallsWith("fleet-token-1")).isEqualTo(4 + 1);
+		assertThat(fleet.get().apiCallsWith("fleet-token-2")).isEqualTo(1 + 80);
 	}
 
 	@Test
 	void unauthorizedWhenEveryInstanceHasCallsInFlightThenOneNewTokenAndAtMostOne401PerCall() {
 		apiRefuses("fleet-token-1");
-		this.fleet.tokenEndpointIssues("fleet-token-2");
-		assertThat(this.fleet.call(this.instances, 25)).hasSize(100).containsOnly("ok");
-		assertThat(this.fleet.tokenRequests()).isEqualTo(2);
-		assertThat(this.fleet.apiCallsWith("fleet-token-1")).isLessThanOrEqualTo(4 + 100);
-		assertThat(this.fleet.apiCallsWith("fleet-token-2")).isEqualTo(100);
+		fleet.get().tokenEndpointIssues("fleet-token-2");
+		assertThat(fleet.get().call(this.instances, 25)).hasSize(100).containsOnly("ok");
+		assertThat(fleet.get().tokenRequests()).isEqualTo(2);
+		assertThat(fleet.get().apiCallsWith("fleet-token-1")).isLessThanOrEqualTo(4 + 100);
+		assertThat(fleet.get().apiCallsWith("fleet-token-2")).isEqualTo(100);
 	}
 
 	@Test
@@ -99,16 +76,16 @@ class FleetInvalidationTests {
 		this.instances.get(0).tokens().evict(Fleet.REGISTRATION);
 		await().atMost(PROPAGATION)
 			.until(() -> this.instances.stream().allMatch((instance) -> instance.tokens().peek(Fleet.REGISTRATION) == null));
-		this.fleet.tokenEndpointIssues("fleet-token-2");
-		assertThat(this.fleet.call(this.instances, 20)).hasSize(80).containsOnly("ok");
-		assertThat(this.fleet.tokenRequests()).isEqualTo(2);
-		assertThat(this.fleet.apiCallsWith("fleet-token-2")).isEqualTo(80);
+		fleet.get().tokenEndpointIssues("fleet-token-2");
+		assertThat(fleet.get().call(this.instances, 20)).hasSize(80).containsOnly("ok");
+		assertThat(fleet.get().tokenRequests()).isEqualTo(2);
+		assertThat(fleet.get().apiCallsWith("fleet-token-2")).isEqualTo(80);
 	}
 
 	@Test
 	void invalidationMessageWhenReadOnTheChannelThenNamesNoToken() {
 		List<String> messages = new CopyOnWriteArrayList<>();
-		RedisClient listener = RedisClient.create(RedisURI.create(redis.host(), redis.port()));
+		RedisClient listener = RedisClient.create(RedisURI.create(fleet.redis().host(), fleet.redis().port()));
 		try (StatefulRedisPubSubConnection<String, String> connection = listener.connectPubSub()) {
 			connection.addListener(new RedisPubSubAdapter<>() {
 
@@ -120,8 +97,8 @@ class FleetInvalidationTests {
 			});
 			connection.sync().subscribe(RedisSharedTokenStore.INVALIDATIONS);
 			apiRefuses("fleet-token-1");
-			this.fleet.tokenEndpointIssues("fleet-token-2");
-			assertThat(this.fleet.call(List.of(this.instances.get(0)), 1)).containsOnly("ok");
+			fleet.get().tokenEndpointIssues("fleet-token-2");
+			assertThat(fleet.get().call(List.of(this.instances.get(0)), 1)).containsOnly("ok");
 			await().atMost(PROPAGATION).until(() -> !messages.isEmpty());
 		}
 		finally {
@@ -131,7 +108,7 @@ class FleetInvalidationTests {
 	}
 
 	private void apiRefuses(String token) {
-		this.fleet.server()
+		fleet.get().server()
 			.stubFor(get(urlPathEqualTo("/api/rooms")).withHeader("Authorization", equalTo("Bearer " + token))
 				.willReturn(aResponse().withStatus(401)));
 	}

@@ -4,11 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -16,7 +13,6 @@ import org.springframework.boot.health.contributor.Status;
 
 import dev.tokenkeeper.actuate.TokenKeeperHealthContributor;
 import dev.tokenkeeper.cache.SharedTokenStore;
-import dev.tokenkeeper.test.RedisServer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -30,53 +26,29 @@ class FleetRedisPausedTests {
 
 	private static final long PAUSE_MILLIS = 8000;
 
-	private static RedisServer redis;
-
-	private Fleet fleet;
-
-	@BeforeAll
-	static void startRedis() {
-		redis = RedisServer.start();
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		if (redis != null) {
-			redis.close();
-		}
-	}
-
-	@BeforeEach
-	void setUp() {
-		redis.commands().flushall();
-		this.fleet = new Fleet(redis.properties());
-	}
-
-	@AfterEach
-	void tearDown() {
-		this.fleet.close();
-	}
+	@RegisterExtension
+	static final FleetExtension fleet = new FleetExtension();
 
 	@Test
 	void redisWhenPausedThenCallsNeedingATokenWorkWithinTheCommandTimeoutAndHealthShowsTheFallbacks() {
-		List<FleetInstance> instances = this.fleet.start(3, "tokenkeeper.store.redis.command-timeout=500ms");
-		this.fleet.tokenEndpointIssues("fleet-token-1");
-		assertThat(this.fleet.call(instances, 20)).containsOnly("ok");
-		assertThat(this.fleet.tokenRequests()).isEqualTo(1);
+		List<FleetInstance> instances = fleet.get().start(3, "tokenkeeper.store.redis.command-timeout=500ms");
+		fleet.get().tokenEndpointIssues("fleet-token-1");
+		assertThat(fleet.get().call(instances, 20)).containsOnly("ok");
+		assertThat(fleet.get().tokenRequests()).isEqualTo(1);
 		assertThat(store(instances.get(0))).containsEntry("reachable", true)
 			.containsEntry("fallbacks", 0L)
 			.doesNotContainKey("lastError");
 
-		redis.commands().clientPause(PAUSE_MILLIS);
-		this.fleet.tokenEndpointIssues("fleet-token-2");
-		this.fleet.advance(Duration.ofSeconds(300));
+		fleet.redis().commands().clientPause(PAUSE_MILLIS);
+		fleet.get().tokenEndpointIssues("fleet-token-2");
+		fleet.get().advance(Duration.ofSeconds(300));
 		long start = System.nanoTime();
-		assertThat(this.fleet.call(instances, 20)).hasSize(60).containsOnly("ok");
+		assertThat(fleet.get().call(instances, 20)).hasSize(60).containsOnly("ok");
 		Duration took = Duration.ofNanos(System.nanoTime() - start);
 		// Each instance gave up on Redis after 500 ms and fetched its own token, well before
 		// the pause ended (slack for a busy machine).
 		assertThat(took).isLessThan(Duration.ofMillis(PAUSE_MILLIS - 2000));
-		assertThat(this.fleet.tokenRequests()).isEqualTo(1 + 3);
+		assertThat(fleet.get().tokenRequests()).isEqualTo(1 + 3);
 		for (FleetInstance instance : instances) {
 			assertThat(instance.storeResults("fallback")).isEqualTo(1);
 			Map<String, Object> store = store(instance);
@@ -87,10 +59,10 @@ class FleetRedisPausedTests {
 
 		// Once Redis answers again, the fleet shares again.
 		await().atMost(Fleet.TIMEOUT).until(() -> instances.stream().allMatch(FleetInstance::redisAnswers));
-		this.fleet.tokenEndpointIssues("fleet-token-3");
-		this.fleet.advance(Duration.ofSeconds(300));
-		assertThat(this.fleet.call(instances, 20)).hasSize(60).containsOnly("ok");
-		assertThat(this.fleet.tokenRequests()).isEqualTo(1 + 3 + 1);
+		fleet.get().tokenEndpointIssues("fleet-token-3");
+		fleet.get().advance(Duration.ofSeconds(300));
+		assertThat(fleet.get().call(instances, 20)).hasSize(60).containsOnly("ok");
+		assertThat(fleet.get().tokenRequests()).isEqualTo(1 + 3 + 1);
 		assertThat(store(instances.get(0))).containsEntry("reachable", true);
 	}
 

@@ -338,10 +338,11 @@ public final class TokenCache {
 							() -> state.observer.dpopNonceRetry(NonceSource.TOKEN_ENDPOINT)))
 					.retryWhen(backoff);
 				// A shared token is taken only before its refresh-ahead point, else this instance
-				// would refresh again at once.
+				// would refresh again at once; and never the one a 401 dropped here.
 				return this.store
 					.obtain(resolved,
-							(shared) -> this.clock.millis() < registration.lifetime().refreshAt(shared).toEpochMilli(),
+							(shared) -> this.clock.millis() < registration.lifetime().refreshAt(shared).toEpochMilli()
+									&& !state.isUnauthorized(shared),
 							fetch, state::holdingFor)
 					.map((issued) -> cache(state, resolved, issued, startedMillis));
 			})
@@ -413,6 +414,12 @@ public final class TokenCache {
 		if (token == null || !token.value().equals(sentToken)) {
 			return false;
 		}
+		// Remembered before the token is cleared: a lookup on another thread that misses from
+		// the moment it is cleared may read the shared store before the store hears of the 401
+		// (invalidateShared below; the delete, and the store's own note of the rejection, come
+		// after), find this token still shared there, and cache it again as the fresh token
+		// after a 401, whose own 401 then starts the cool-down and reaches callers.
+		state.unauthorized = token;
 		// the compare-and-clear decides: of many concurrent 401s on one token, one drops it
 		boolean removed = state.current.compareAndSet(token, null);
 		this.tokens.asMap().remove(registrationId, token);
@@ -670,6 +677,9 @@ public final class TokenCache {
 		/** A 401 dropped the last token: the next one cached replaces a refused token. */
 		private volatile boolean refused;
 
+		/** The last token a 401 dropped: never taken back from the shared store. */
+		private volatile @Nullable CachedToken unauthorized;
+
 		/** The group of a registration added at run time, else {@code null}. */
 		private final @Nullable String group;
 
@@ -677,6 +687,11 @@ public final class TokenCache {
 			this.registration = registration;
 			this.observer = observer;
 			this.group = group;
+		}
+
+		boolean isUnauthorized(IssuedToken shared) {
+			CachedToken unauthorized = this.unauthorized;
+			return unauthorized != null && unauthorized.value().equals(shared.value());
 		}
 
 		String metricsClient() {

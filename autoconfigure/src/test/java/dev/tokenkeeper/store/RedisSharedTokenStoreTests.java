@@ -17,11 +17,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import io.lettuce.core.ScanArgs;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,17 +37,30 @@ import org.junit.jupiter.params.provider.MethodSource;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
+import org.springframework.boot.http.client.HttpClientSettings;
+import org.springframework.boot.http.client.reactive.ClientHttpConnectorBuilder;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
+import dev.tokenkeeper.cache.SharedTokenStore;
+import dev.tokenkeeper.cache.TokenCache;
+import dev.tokenkeeper.cache.TokenCacheObserver;
+import dev.tokenkeeper.cache.TokenRegistration;
+import dev.tokenkeeper.cache.TokenRetryPolicy;
 import dev.tokenkeeper.test.EncryptionKeys;
 import dev.tokenkeeper.test.MutableClock;
 import dev.tokenkeeper.test.RedisServer;
+import dev.tokenkeeper.test.TokenEndpointStubs;
 import dev.tokenkeeper.token.ClientCredentials;
 import dev.tokenkeeper.token.IssuedToken;
 import dev.tokenkeeper.token.IssuedToken.LifetimeSource;
 import dev.tokenkeeper.token.ProviderProfile;
+import dev.tokenkeeper.token.TokenEndpointClient;
+import dev.tokenkeeper.token.TokenEndpointException;
+import dev.tokenkeeper.token.TokenLifetimePolicy;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
@@ -203,6 +221,73 @@ class RedisSharedTokenStoreTests {
 		assertThat(store.obtain(CREDENTIALS, ANY, fetch(fetches, "token-2")).block(TIMEOUT).value())
 			.isEqualTo("token-2");
 		assertThat(fetches).hasValue(1);
+	}
+
+	@Test
+	void invalidateWhenALookupRunsBetweenTheLocalDropAndTheStoreThenTheRefusedTokenIsNotTakenBack() {
+		WireMockServer server = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+		server.start();
+		try {
+			TokenEndpointStubs.sequence(server, "/oauth2/token", 300, "token-1", "token-2");
+			ClientCredentials credentials = new ClientCredentials("partner", ProviderProfile.BASIC_FORM,
+					URI.create(server.baseUrl() + "/oauth2/token"), "client", "secret", null, List.of(), Map.of());
+			RedisSharedTokenStore shared = store();
+			AtomicReference<Runnable> beforeInvalidate = new AtomicReference<>();
+			// The real store; the test runs a lookup where another thread of a busy instance may
+			// run one: after the cache dropped its token, before the store heard of the 401.
+			SharedTokenStore store = new SharedTokenStore() {
+
+				@Override
+				public Mono<IssuedToken> obtain(ClientCredentials credentials, Predicate<IssuedToken> usable,
+						Mono<IssuedToken> fetch) {
+					return shared.obtain(credentials, usable, fetch);
+				}
+
+				@Override
+				public Mono<IssuedToken> obtain(ClientCredentials credentials, Predicate<IssuedToken> usable,
+						Mono<IssuedToken> fetch, Function<TokenEndpointException, Duration> holdFailure) {
+					return shared.obtain(credentials, usable, fetch, holdFailure);
+				}
+
+				@Override
+				public Mono<Void> invalidate(ClientCredentials credentials, @Nullable String tokenValue) {
+					Runnable hook = beforeInvalidate.getAndSet(null);
+					if (hook != null) {
+						hook.run();
+					}
+					return shared.invalidate(credentials, tokenValue);
+				}
+
+			};
+			TokenCache cache = new TokenCache(List.of(registration(credentials)), tokenEndpointClient(), this.clock,
+					100, TokenCacheObserver.NONE, store);
+			assertThat(cache.token("partner").block(TIMEOUT).value()).isEqualTo("token-1");
+			AtomicReference<String> lookedUpInBetween = new AtomicReference<>();
+			beforeInvalidate.set(() -> lookedUpInBetween.set(cache.token("partner").block(TIMEOUT).value()));
+			assertThat(cache.invalidate("partner", "token-1")).isTrue();
+			// Without the fix the lookup took the refused token back from Redis, marked as the
+			// fresh token after a 401, so its own 401 started the cool-down.
+			assertThat(lookedUpInBetween).hasValue("token-2");
+			assertThat(cache.token("partner").block(TIMEOUT).value()).isEqualTo("token-2");
+			assertThat(server.findAll(postRequestedFor(urlPathEqualTo("/oauth2/token")))).hasSize(2);
+		}
+		finally {
+			server.stop();
+		}
+	}
+
+	private TokenEndpointClient tokenEndpointClient() {
+		return new TokenEndpointClient(
+				ClientHttpConnectorBuilder.reactor()
+					.build(HttpClientSettings.defaults().withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(2))),
+				this.clock, 64 * 1024, Duration.ofSeconds(2), Duration.ofMinutes(10));
+	}
+
+	private static TokenRegistration registration(ClientCredentials credentials) {
+		return new TokenRegistration("partner", () -> credentials,
+				new TokenLifetimePolicy(Duration.ofSeconds(60), 0.8, Duration.ofMinutes(5)),
+				new TokenRetryPolicy(1, Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofSeconds(5),
+						Duration.ofMinutes(1), Duration.ofMinutes(10)));
 	}
 
 	@Test

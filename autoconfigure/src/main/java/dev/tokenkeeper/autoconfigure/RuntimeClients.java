@@ -3,6 +3,7 @@ package dev.tokenkeeper.autoconfigure;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -11,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -27,8 +29,10 @@ import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
 import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
+import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
-import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
 
 import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.boot.http.client.HttpClientSettings;
@@ -66,6 +70,21 @@ final class RuntimeClients implements TokenKeeperClients, ClientLookups {
 
 	/** The root the properties are bound under: an id may hold dots. */
 	private static final String ROOT = "client";
+
+	private static final Bindable<Client> CLIENT = Bindable.of(Client.class);
+
+	/** The properties {@link #BINDER} binds on this thread. */
+	private static final ThreadLocal<ConfigurationPropertySource> BOUND = new ThreadLocal<>();
+
+	/**
+	 * One binder for every client: it keeps what it learnt of the {@code Client} type (its
+	 * properties, their types), which a binder made per client would work out again each time;
+	 * its one source is the properties of the client being bound on the calling thread.
+	 */
+	private static final Binder BINDER = new Binder(() -> {
+		ConfigurationPropertySource bound = BOUND.get();
+		return (bound != null) ? List.of(bound).iterator() : Collections.emptyIterator();
+	}, null, ApplicationConversionService.getSharedInstance());
 
 	private final TokenCache tokens;
 
@@ -317,10 +336,11 @@ final class RuntimeClients implements TokenKeeperClients, ClientLookups {
 		Map<String, Object> flat = new LinkedHashMap<>();
 		flatten(ROOT, properties, flat);
 		List<Problem> problems = new ArrayList<>();
-		MapConfigurationPropertySource source = new MapConfigurationPropertySource();
+		Map<ConfigurationPropertyName, Object> source = new LinkedHashMap<>();
 		flat.forEach((name, value) -> {
-			if (ConfigurationPropertyName.isValid(name)) {
-				source.put(name, value);
+			ConfigurationPropertyName parsed = ConfigurationPropertyName.ofIfValid(name);
+			if (parsed != null) {
+				source.put(parsed, value);
 			}
 			else {
 				problems.add(new Problem(PREFIX + id + name.substring(ROOT.length()),
@@ -330,13 +350,15 @@ final class RuntimeClients implements TokenKeeperClients, ClientLookups {
 		if (!problems.isEmpty()) {
 			throw new InvalidTokenKeeperConfigurationException(problems);
 		}
-		Binder binder = new Binder(List.of(source), null, ApplicationConversionService.getSharedInstance());
+		BOUND.set(new ClientProperties(source));
 		try {
-			return binder.bindOrCreate(ROOT, Bindable.of(Client.class),
-					new NoUnboundElementsBindHandler(BindHandler.DEFAULT));
+			return BINDER.bindOrCreate(ROOT, CLIENT, new NoUnboundElementsBindHandler(BindHandler.DEFAULT));
 		}
 		catch (BindException ex) {
 			throw new InvalidTokenKeeperConfigurationException(bindProblems(id, ex));
+		}
+		finally {
+			BOUND.remove();
 		}
 	}
 
@@ -373,6 +395,26 @@ final class RuntimeClients implements TokenKeeperClients, ClientLookups {
 		else if (value != null) {
 			flat.put(prefix, value);
 		}
+	}
+
+	/**
+	 * The properties of the client being bound, by name: a plain map, where Boot's own map
+	 * source would build a cache of name mappings for each client first.
+	 */
+	private record ClientProperties(Map<ConfigurationPropertyName, Object> properties)
+			implements IterableConfigurationPropertySource {
+
+		@Override
+		public @Nullable ConfigurationProperty getConfigurationProperty(ConfigurationPropertyName name) {
+			Object value = this.properties.get(name);
+			return (value != null) ? new ConfigurationProperty(name, value, null) : null;
+		}
+
+		@Override
+		public Stream<ConfigurationPropertyName> stream() {
+			return this.properties.keySet().stream();
+		}
+
 	}
 
 	/** The token endpoint clients of registrations with an SSL bundle or proxy of their own. */

@@ -109,15 +109,21 @@ public final class TokenKeeperRegistrations {
 	static Built validated(String id, Client client, TokenKeeperProperties properties, Clock clock,
 			@Nullable SslBundles sslBundles, TokenRouter router) {
 		List<Problem> problems = new ArrayList<>();
-		Built built = build(Map.of(id, client), (other) -> client, properties, clock, sslBundles, router::owner,
-				problems);
+		Built built = build(Map.of(id, client), null, properties, clock, sslBundles, router::owner, problems);
 		if (!problems.isEmpty()) {
 			throw new InvalidTokenKeeperConfigurationException(problems);
 		}
 		return built;
 	}
 
-	private static Built build(Map<String, Client> clients, Function<String, @Nullable Client> current,
+	/**
+	 * Validate and build registrations.
+	 * @param current the client of an id as configured now, read on every token request so that
+	 * a configuration refresh applies; {@code null} when each client is fixed, as one
+	 * registered at run time is (a change registers it anew): its credentials are then made
+	 * once, and it keeps nothing of the bound client
+	 */
+	private static Built build(Map<String, Client> clients, @Nullable Function<String, @Nullable Client> current,
 			TokenKeeperProperties properties, Clock clock, @Nullable SslBundles sslBundles,
 			Function<BaseUrl, @Nullable String> owners, List<Problem> problems) {
 		Map<String, SigningKeys> signingKeys = new LinkedHashMap<>();
@@ -143,12 +149,62 @@ public final class TokenKeeperRegistrations {
 			TokenRetryPolicy retry = retry(prefix, client.getRetry(), properties.getRetry(), problems);
 			// built once: a generated key must outlive configuration refreshes, or tokens bound to it break
 			DpopProofs dpop = DpopKeys.proofs(prefix, client.getDpop(), clock, problems);
-			if (lifetime != null && retry != null) {
+			if (lifetime != null && retry != null && current != null) {
 				registrations.add(new TokenRegistration(id, () -> credentials(id, current.apply(id), assertions, dpop),
 						lifetime, retry, new TokenEndpointDiscovery(() -> issuerUri(current.apply(id)))));
 			}
+			else if (lifetime != null && retry != null && problems.isEmpty()) {
+				ClientCredentials credentials = credentials(id, client, assertions, dpop);
+				String issuerUri = issuerUri(client);
+				registrations.add(new TokenRegistration(id, () -> credentials, Shared.lifetime(lifetime),
+						Shared.retry(retry), null, (issuerUri != null) ? new TokenEndpointDiscovery(() -> issuerUri) : null));
+			}
 		});
 		return new Built(registrations, baseUrls, signingKeys);
+	}
+
+	/**
+	 * The policies and token endpoint that clients registered one after another share when
+	 * they are equal, as a platform's tenants' usually are: one instance then serves them all,
+	 * where each would keep its own. Only the last one is remembered, so this holds nothing
+	 * per client.
+	 */
+	private static final class Shared {
+
+		private static volatile @Nullable TokenLifetimePolicy lifetime;
+
+		private static volatile @Nullable TokenRetryPolicy retry;
+
+		private static volatile @Nullable URI uri;
+
+		static URI uri(String text) {
+			URI last = uri;
+			if (last != null && last.toString().equals(text)) {
+				return last;
+			}
+			URI parsed = URI.create(text);
+			uri = parsed;
+			return parsed;
+		}
+
+		static TokenLifetimePolicy lifetime(TokenLifetimePolicy policy) {
+			TokenLifetimePolicy last = lifetime;
+			if (policy.equals(last)) {
+				return last;
+			}
+			lifetime = policy;
+			return policy;
+		}
+
+		static TokenRetryPolicy retry(TokenRetryPolicy policy) {
+			TokenRetryPolicy last = retry;
+			if (policy.equals(last)) {
+				return last;
+			}
+			retry = policy;
+			return policy;
+		}
+
 	}
 
 	/**
@@ -352,7 +408,7 @@ public final class TokenKeeperRegistrations {
 		List<String> scopes = client.getScopes().stream().map(String::trim).filter(StringUtils::hasText).toList();
 		// an issuer-uri registration's token endpoint is discovered before the request is sent
 		String endpoint = StringUtils.hasText(client.getTokenUri()) ? client.getTokenUri() : client.getIssuerUri();
-		return new ClientCredentials(id, client.getProfile(), URI.create(endpoint.trim()),
+		return new ClientCredentials(id, client.getProfile(), Shared.uri(endpoint.trim()),
 				client.getClientId(), client.getClientSecret(),
 				StringUtils.hasText(client.getAudience()) ? client.getAudience() : null, scopes,
 				client.getAdditionalParameters(), ClientAuthentications.method(client),

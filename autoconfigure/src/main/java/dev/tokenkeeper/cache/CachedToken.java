@@ -8,9 +8,12 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 
 import dev.tokenkeeper.dpop.DpopProofs;
+import dev.tokenkeeper.token.ClientCredentials;
 import dev.tokenkeeper.token.TokenFingerprint;
 
 /**
@@ -28,7 +31,10 @@ public final class CachedToken {
 
 	private final OAuth2AccessToken accessToken;
 
-	private final ClientRegistration clientRegistration;
+	/** What {@link #clientRegistration()} is made from, on first use: most tokens never need it. */
+	private final ClientCredentials credentials;
+
+	private volatile @Nullable ClientRegistration clientRegistration;
 
 	private final Instant receivedAt;
 
@@ -52,18 +58,18 @@ public final class CachedToken {
 	/** The proofs a DPoP-bound token is sent with, or {@code null} for a bearer token. */
 	private final @Nullable DpopProofs dpop;
 
-	CachedToken(String registrationId, OAuth2AccessToken accessToken, ClientRegistration clientRegistration,
+	CachedToken(String registrationId, OAuth2AccessToken accessToken, ClientCredentials credentials,
 			Instant usableUntil, Instant refreshAt) {
-		this(registrationId, accessToken, clientRegistration, usableUntil, refreshAt, null);
+		this(registrationId, accessToken, credentials, usableUntil, refreshAt, null);
 	}
 
-	CachedToken(String registrationId, OAuth2AccessToken accessToken, ClientRegistration clientRegistration,
+	CachedToken(String registrationId, OAuth2AccessToken accessToken, ClientCredentials credentials,
 			Instant usableUntil, Instant refreshAt, @Nullable DpopProofs dpop) {
 		this.dpop = dpop;
 		this.registrationId = registrationId;
 		this.value = accessToken.getTokenValue();
 		this.accessToken = accessToken;
-		this.clientRegistration = clientRegistration;
+		this.credentials = credentials;
 		this.receivedAt = accessToken.getIssuedAt();
 		this.expiresAt = accessToken.getExpiresAt();
 		this.usableUntilMillis = usableUntil.toEpochMilli();
@@ -109,7 +115,24 @@ public final class CachedToken {
 	 * @return the client registration
 	 */
 	public ClientRegistration clientRegistration() {
-		return this.clientRegistration;
+		ClientRegistration registration = this.clientRegistration;
+		if (registration == null) {
+			// equal whichever thread makes it first
+			registration = clientRegistration(this.credentials);
+			this.clientRegistration = registration;
+		}
+		return registration;
+	}
+
+	/** Spring Security's view of the registration, without the secret (its toString prints it). */
+	private static ClientRegistration clientRegistration(ClientCredentials credentials) {
+		return ClientRegistration.withRegistrationId(credentials.registrationId())
+			.clientId(credentials.clientId())
+			.clientAuthenticationMethod(new ClientAuthenticationMethod(credentials.clientAuthentication().oauthName()))
+			.authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+			.tokenUri(credentials.tokenUri().toString())
+			.scope(credentials.scopes())
+			.build();
 	}
 
 	/**
@@ -187,7 +210,7 @@ public final class CachedToken {
 			return last.client();
 		}
 		Mono<OAuth2AuthorizedClient> client = Mono
-			.just(new OAuth2AuthorizedClient(this.clientRegistration, principalName, this.accessToken));
+			.just(new OAuth2AuthorizedClient(clientRegistration(), principalName, this.accessToken));
 		this.lastAuthorized = new Authorized(principalName, client);
 		return client;
 	}

@@ -10,7 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.function.Predicate;
 
 import com.github.benmanes.caffeine.cache.Cache;
@@ -24,9 +24,6 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 
-import org.springframework.security.oauth2.client.registration.ClientRegistration;
-import org.springframework.security.oauth2.core.AuthorizationGrantType;
-import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 
 import dev.tokenkeeper.cache.TokenCacheObserver.InvalidationReason;
@@ -121,7 +118,7 @@ public final class TokenCache {
 			.evictionListener((String id, CachedToken token, RemovalCause cause) -> {
 				RegistrationState state = (id != null) ? this.registrations.get(id) : null;
 				if (state != null) {
-					state.current.compareAndSet(token, null);
+					state.compareAndSetCurrent(token, null);
 				}
 			})
 			.build();
@@ -161,7 +158,7 @@ public final class TokenCache {
 	}
 
 	private void retire(RegistrationState state) {
-		CachedToken token = state.current.getAndSet(null);
+		CachedToken token = state.getAndSetCurrent(null);
 		if (token != null) {
 			this.tokens.asMap().remove(state.registration.id(), token);
 		}
@@ -190,8 +187,8 @@ public final class TokenCache {
 	/** Another instance dropped this token: drop this instance's copy, a newer token stays. */
 	private void droppedElsewhere(String registrationId, Predicate<String> isDropped) {
 		RegistrationState state = this.registrations.get(registrationId);
-		CachedToken token = (state != null) ? state.current.get() : null;
-		if (token != null && isDropped.test(token.value()) && state.current.compareAndSet(token, null)) {
+		CachedToken token = (state != null) ? state.current() : null;
+		if (token != null && isDropped.test(token.value()) && state.compareAndSetCurrent(token, null)) {
 			this.tokens.asMap().remove(registrationId, token);
 			if (logger.isDebugEnabled()) {
 				logger.debug("Dropped token " + token.fingerprint() + " of registration '" + registrationId
@@ -217,7 +214,7 @@ public final class TokenCache {
 	}
 
 	private Mono<CachedToken> lookup(RegistrationState state) {
-		CachedToken token = state.current.get();
+		CachedToken token = state.current();
 		long now = this.clock.millis();
 		if (token != null && now < token.usableUntilMillis()) {
 			if (now >= token.refreshAtMillis()) {
@@ -230,7 +227,7 @@ public final class TokenCache {
 	}
 
 	private Mono<CachedToken> fetch(RegistrationState state, long now) {
-		CompletableFuture<CachedToken> inFlight = state.inFlight.get();
+		CompletableFuture<CachedToken> inFlight = state.inFlight();
 		if (inFlight != null) {
 			counted(state, LookupResult.WAIT);
 			return Mono.fromFuture(inFlight, true);
@@ -241,13 +238,13 @@ public final class TokenCache {
 			return Mono.error(failure.repeat(now));
 		}
 		CompletableFuture<CachedToken> mine = new CompletableFuture<>();
-		if (!state.inFlight.compareAndSet(null, mine)) {
+		if (!state.compareAndSetInFlight(null, mine)) {
 			return fetch(state, now);
 		}
 		// Between our cache miss and the CAS, another request may have completed.
-		CachedToken cached = state.current.get();
+		CachedToken cached = state.current();
 		if (cached != null && now < cached.usableUntilMillis()) {
-			state.inFlight.compareAndSet(mine, null);
+			state.compareAndSetInFlight(mine, null);
 			mine.complete(cached);
 			counted(state, LookupResult.HIT);
 			return cached.mono();
@@ -273,7 +270,7 @@ public final class TokenCache {
 	}
 
 	private void refreshAhead(RegistrationState state, CachedToken token, long now) {
-		if (state.inFlight.get() != null) {
+		if (state.inFlight() != null) {
 			return;
 		}
 		Failure failure = state.failure;
@@ -281,7 +278,7 @@ public final class TokenCache {
 			return;
 		}
 		CompletableFuture<CachedToken> mine = new CompletableFuture<>();
-		if (!state.inFlight.compareAndSet(null, mine)) {
+		if (!state.compareAndSetInFlight(null, mine)) {
 			return;
 		}
 		Runnable claimed = this.refreshClaimed;
@@ -290,10 +287,10 @@ public final class TokenCache {
 		}
 		// Callers may already wait on mine (a 401 replay after an invalidation): it must end
 		// as fetch ends it, never cancelled.
-		CachedToken current = state.current.get();
+		CachedToken current = state.current();
 		if (current != token) {
 			if (current != null && this.clock.millis() < current.usableUntilMillis()) {
-				state.inFlight.compareAndSet(mine, null);
+				state.compareAndSetInFlight(mine, null);
 				mine.complete(current);
 			}
 			else {
@@ -317,7 +314,7 @@ public final class TokenCache {
 			credentials = registration.credentials().get();
 		}
 		catch (RuntimeException ex) {
-			state.inFlight.compareAndSet(future, null);
+			state.compareAndSetInFlight(future, null);
 			future.completeExceptionally(ex);
 			return;
 		}
@@ -350,11 +347,11 @@ public final class TokenCache {
 			.contextWrite((context) -> context.put(TokenRequestObservationContext.CLIENT_TAG_KEY, state.metricsClient()))
 			.subscribe((token) -> {
 				state.succeeded(token);
-				state.inFlight.compareAndSet(future, null);
+				state.compareAndSetInFlight(future, null);
 				future.complete(token);
 			}, (ex) -> {
 				state.failed(ex, this.clock.millis());
-				state.inFlight.compareAndSet(future, null);
+				state.compareAndSetInFlight(future, null);
 				future.completeExceptionally(ex);
 			});
 	}
@@ -367,14 +364,14 @@ public final class TokenCache {
 		OAuth2AccessToken accessToken = new OAuth2AccessToken(
 				(dpop != null) ? OAuth2AccessToken.TokenType.DPOP : OAuth2AccessToken.TokenType.BEARER, issued.value(),
 				issued.receivedAt(), expiresAt, issued.scopes());
-		CachedToken token = new CachedToken(state.registration.id(), accessToken, clientRegistration(credentials),
+		CachedToken token = new CachedToken(state.registration.id(), accessToken, credentials,
 				state.registration.lifetime().usableUntil(issued), state.registration.lifetime().refreshAt(issued),
 				dpop);
 		if (state.refused) {
 			state.refused = false;
 			token.replacesRefused(true);
 		}
-		state.current.set(token);
+		state.setCurrent(token);
 		// a replaced or removed registration's late token serves its waiters only: cached, it
 		// would be handed out for the credentials that replaced it
 		if (this.registrations.get(state.registration.id()) == state) {
@@ -390,17 +387,6 @@ public final class TokenCache {
 		return token;
 	}
 
-	/** Spring Security's view of the registration, without the secret (its toString prints it). */
-	private static ClientRegistration clientRegistration(ClientCredentials credentials) {
-		return ClientRegistration.withRegistrationId(credentials.registrationId())
-			.clientId(credentials.clientId())
-			.clientAuthenticationMethod(new ClientAuthenticationMethod(credentials.clientAuthentication().oauthName()))
-			.authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
-			.tokenUri(credentials.tokenUri().toString())
-			.scope(credentials.scopes())
-			.build();
-	}
-
 	/**
 	 * Drop the cached token if it is still the one a request sent, as after a 401: many
 	 * concurrent 401s on one token cause one new token request.
@@ -410,7 +396,7 @@ public final class TokenCache {
 	 */
 	public boolean invalidate(String registrationId, String sentToken) {
 		RegistrationState state = this.registrations.get(registrationId);
-		CachedToken token = (state != null) ? state.current.get() : null;
+		CachedToken token = (state != null) ? state.current() : null;
 		if (token == null || !token.value().equals(sentToken)) {
 			return false;
 		}
@@ -421,7 +407,7 @@ public final class TokenCache {
 		// after a 401, whose own 401 then starts the cool-down and reaches callers.
 		state.unauthorized = token;
 		// the compare-and-clear decides: of many concurrent 401s on one token, one drops it
-		boolean removed = state.current.compareAndSet(token, null);
+		boolean removed = state.compareAndSetCurrent(token, null);
 		this.tokens.asMap().remove(registrationId, token);
 		if (removed) {
 			state.refused = true;
@@ -445,7 +431,7 @@ public final class TokenCache {
 		if (state == null) {
 			throw new IllegalArgumentException("No TokenKeeper registration '" + registrationId + "'");
 		}
-		CachedToken removed = state.current.getAndSet(null);
+		CachedToken removed = state.getAndSetCurrent(null);
 		this.tokens.invalidate(registrationId);
 		invalidateShared(state, null);
 		state.observer.invalidated(InvalidationReason.MANUAL);
@@ -535,7 +521,7 @@ public final class TokenCache {
 	 */
 	public boolean isRequestInFlight(String registrationId) {
 		RegistrationState state = this.registrations.get(registrationId);
-		return state != null && state.inFlight.get() != null;
+		return state != null && state.inFlight() != null;
 	}
 
 	/**
@@ -562,7 +548,7 @@ public final class TokenCache {
 	 */
 	public @Nullable CachedToken peek(String registrationId) {
 		RegistrationState state = this.registrations.get(registrationId);
-		CachedToken token = (state != null) ? state.current.get() : null;
+		CachedToken token = (state != null) ? state.current() : null;
 		return (token != null && this.clock.millis() < token.usableUntilMillis()) ? token : null;
 	}
 
@@ -656,10 +642,44 @@ public final class TokenCache {
 
 		private final RegistrationObserver observer;
 
-		private final AtomicReference<CompletableFuture<CachedToken>> inFlight = new AtomicReference<>();
+		// Two volatile fields with atomic updates rather than two AtomicReferences: 100,000
+		// registrations keep 3.2 MB less, and a hit reads the token one reference nearer.
+		private static final AtomicReferenceFieldUpdater<RegistrationState, CompletableFuture> IN_FLIGHT = AtomicReferenceFieldUpdater
+			.newUpdater(RegistrationState.class, CompletableFuture.class, "inFlight");
+
+		private static final AtomicReferenceFieldUpdater<RegistrationState, CachedToken> CURRENT = AtomicReferenceFieldUpdater
+			.newUpdater(RegistrationState.class, CachedToken.class, "current");
+
+		private volatile @Nullable CompletableFuture<CachedToken> inFlight;
 
 		/** The token Caffeine holds for this registration, for lookups that take no lock. */
-		private final AtomicReference<CachedToken> current = new AtomicReference<>();
+		private volatile @Nullable CachedToken current;
+
+		@Nullable CachedToken current() {
+			return this.current;
+		}
+
+		void setCurrent(@Nullable CachedToken token) {
+			this.current = token;
+		}
+
+		boolean compareAndSetCurrent(@Nullable CachedToken expected, @Nullable CachedToken token) {
+			return CURRENT.compareAndSet(this, expected, token);
+		}
+
+		@Nullable CachedToken getAndSetCurrent(@Nullable CachedToken token) {
+			return CURRENT.getAndSet(this, token);
+		}
+
+		@Nullable CompletableFuture<CachedToken> inFlight() {
+			return this.inFlight;
+		}
+
+		@SuppressWarnings("unchecked")
+		boolean compareAndSetInFlight(@Nullable CompletableFuture<CachedToken> expected,
+				@Nullable CompletableFuture<CachedToken> future) {
+			return IN_FLIGHT.compareAndSet(this, expected, future);
+		}
 
 		/** What {@link #token(String)} returns, built once: the hit path allocates nothing. */
 		private final Mono<CachedToken> lookup = Mono.defer(() -> lookup(this));

@@ -28,20 +28,25 @@ public final class BaseUrl {
 
 	private final int port;
 
-	private final String path;
+	/** Scheme, host and port, normalised, with the port always given. */
+	private final String origin;
+
+	/** {@link #origin} and the normalised path: what the router looks it up by. */
+	private final String key;
 
 	private final String text;
 
-	private final String origin;
-
-	private BaseUrl(String registrationId, String scheme, String host, int port, String path, String text) {
+	// Scheme, host and origin are interned: a platform's tenants share a few partner hosts,
+	// and 100,000 base URLs would otherwise keep 100,000 copies of each. The key and the text
+	// are one string when they read the same.
+	private BaseUrl(String registrationId, String scheme, String host, int port, String path, @Nullable String text) {
 		this.registrationId = registrationId;
-		this.scheme = scheme;
-		this.host = host;
+		this.scheme = scheme.intern();
+		this.host = host.intern();
 		this.port = port;
-		this.path = path;
-		this.text = text;
-		this.origin = origin(scheme, host, port);
+		this.origin = origin(scheme, host, port).intern();
+		this.key = this.origin + path;
+		this.text = (text == null || text.equals(this.key)) ? this.key : text;
 	}
 
 	/**
@@ -98,11 +103,12 @@ public final class BaseUrl {
 	 * Whether a normalised request path on this base URL's origin is at or under its path.
 	 */
 	boolean covers(String path) {
-		if (this.path.isEmpty()) {
+		int length = this.key.length() - this.origin.length();
+		if (length == 0) {
 			return true;
 		}
-		return path.startsWith(this.path)
-				&& (path.length() == this.path.length() || path.charAt(this.path.length()) == '/');
+		return path.regionMatches(0, this.key, this.origin.length(), length)
+				&& (path.length() == length || path.charAt(length) == '/');
 	}
 
 	/**
@@ -260,7 +266,7 @@ public final class BaseUrl {
 	private String canonical() {
 		boolean defaultPort = (this.scheme.equals("https") && this.port == 443)
 				|| (this.scheme.equals("http") && this.port == 80) || this.port == -1;
-		return this.scheme + "://" + this.host + (defaultPort ? "" : ":" + this.port) + this.path;
+		return this.scheme + "://" + this.host + (defaultPort ? "" : ":" + this.port) + path();
 	}
 
 	/**
@@ -284,7 +290,15 @@ public final class BaseUrl {
 	 * @return e.g. {@code /v0}, or empty
 	 */
 	String path() {
-		return this.path;
+		return this.key.substring(this.origin.length());
+	}
+
+	/**
+	 * The origin and the normalised path, as one string.
+	 * @return e.g. {@code https://api.x.com:443/v0}
+	 */
+	String key() {
+		return this.key;
 	}
 
 	/**

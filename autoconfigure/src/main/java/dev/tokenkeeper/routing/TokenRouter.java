@@ -33,6 +33,9 @@ public final class TokenRouter {
 
 	private final Set<String> registrationIds = ConcurrentHashMap.newKeySet();
 
+	/** By origin: the depths its base URLs' paths have. */
+	private final Map<String, Depths> depths = new ConcurrentHashMap<>();
+
 	/**
 	 * Create a router.
 	 * @param registrationIds every registration id
@@ -55,12 +58,15 @@ public final class TokenRouter {
 	 * @param baseUrls its base URLs, validated not to be another registration's
 	 */
 	public synchronized void put(String registrationId, Collection<BaseUrl> baseUrls) {
-		List<BaseUrl> own = List.copyOf(baseUrls);
 		List<BaseUrl> previous = this.baseUrlsByRegistration.get(registrationId);
-		for (BaseUrl baseUrl : own) {
+		List<BaseUrl> taken = new ArrayList<>(baseUrls.size());
+		for (BaseUrl baseUrl : baseUrls) {
 			// two registrations may not share a base URL (validated); if they do, the first wins
-			this.baseUrls.putIfAbsent(key(baseUrl), baseUrl);
+			BaseUrl known = take(baseUrl);
+			// one instance per base URL: a replaced registration keeps the one already routed
+			taken.add((known != null && known.registrationId().equals(registrationId)) ? known : baseUrl);
 		}
+		List<BaseUrl> own = List.copyOf(taken);
 		if (own.isEmpty()) {
 			this.baseUrlsByRegistration.remove(registrationId);
 		}
@@ -73,7 +79,7 @@ public final class TokenRouter {
 			own.forEach((baseUrl) -> kept.add(key(baseUrl)));
 			for (BaseUrl baseUrl : previous) {
 				if (!kept.contains(key(baseUrl))) {
-					this.baseUrls.remove(key(baseUrl), baseUrl);
+					release(baseUrl);
 				}
 			}
 		}
@@ -89,7 +95,7 @@ public final class TokenRouter {
 		boolean known = this.registrationIds.remove(registrationId);
 		List<BaseUrl> previous = this.baseUrlsByRegistration.remove(registrationId);
 		if (previous != null) {
-			previous.forEach((baseUrl) -> this.baseUrls.remove(key(baseUrl), baseUrl));
+			previous.forEach(this::release);
 		}
 		return known;
 	}
@@ -105,7 +111,45 @@ public final class TokenRouter {
 	}
 
 	private static String key(BaseUrl baseUrl) {
-		return baseUrl.origin() + baseUrl.path();
+		return baseUrl.key();
+	}
+
+	/** Route a base URL unless one of that key routes already; returns that one, or {@code null}. */
+	private @Nullable BaseUrl take(BaseUrl baseUrl) {
+		// the depth first: a lookup that finds the base URL must also know to look for it
+		Depths depths = this.depths.computeIfAbsent(baseUrl.origin(), (origin) -> new Depths());
+		depths.add(depth(baseUrl.path()));
+		BaseUrl known = this.baseUrls.putIfAbsent(key(baseUrl), baseUrl);
+		if (known != null) {
+			release(baseUrl.origin(), depths, depth(baseUrl.path()));
+		}
+		return known;
+	}
+
+	private void release(BaseUrl baseUrl) {
+		if (this.baseUrls.remove(key(baseUrl), baseUrl)) {
+			Depths depths = this.depths.get(baseUrl.origin());
+			if (depths != null) {
+				release(baseUrl.origin(), depths, depth(baseUrl.path()));
+			}
+		}
+	}
+
+	private void release(String origin, Depths depths, int depth) {
+		if (depths.remove(depth)) {
+			this.depths.remove(origin, depths);
+		}
+	}
+
+	/** How many segments a normalised path has: {@code ""} 0, {@code /v0} 1, {@code /t/7} 2. */
+	private static int depth(String path) {
+		int depth = 0;
+		for (int i = 0; i < path.length(); i++) {
+			if (path.charAt(i) == '/') {
+				depth++;
+			}
+		}
+		return depth;
 	}
 
 	/**
@@ -176,10 +220,22 @@ public final class TokenRouter {
 			return null;
 		}
 		String origin = target.origin();
+		Depths depths = this.depths.get(origin);
+		if (depths == null) {
+			// no base URL on this origin
+			return null;
+		}
+		// only candidates as deep as some base URL of the origin are looked up: each lookup in
+		// a map of 100,000 base URLs is a cache miss
+		int mask = depths.mask;
 		String path = target.path();
-		BaseUrl found = this.baseUrls.get(origin + path);
+		int depth = depth(path);
+		BaseUrl found = Depths.has(mask, depth) ? this.baseUrls.get(origin + path) : null;
 		for (int slash = path.lastIndexOf('/'); found == null && slash >= 0; slash = path.lastIndexOf('/', slash - 1)) {
-			found = this.baseUrls.get(origin + path.substring(0, slash));
+			depth--;
+			if (Depths.has(mask, depth)) {
+				found = this.baseUrls.get(origin + path.substring(0, slash));
+			}
 		}
 		return (found != null) ? found.registrationId() : null;
 	}
@@ -204,6 +260,38 @@ public final class TokenRouter {
 			text.append(url.getRawPath());
 		}
 		return text.toString();
+	}
+
+	/**
+	 * The path depths of one origin's base URLs, as a bit per depth (31 and deeper share the
+	 * last bit). Counted under the router's lock; the mask is read without one.
+	 */
+	private static final class Depths {
+
+		private final int[] counts = new int[32];
+
+		private volatile int mask;
+
+		void add(int depth) {
+			int bit = Math.min(depth, 31);
+			if (this.counts[bit]++ == 0) {
+				this.mask |= 1 << bit;
+			}
+		}
+
+		/** Returns whether none is left. */
+		boolean remove(int depth) {
+			int bit = Math.min(depth, 31);
+			if (--this.counts[bit] == 0) {
+				this.mask &= ~(1 << bit);
+			}
+			return this.mask == 0;
+		}
+
+		static boolean has(int mask, int depth) {
+			return (mask & (1 << Math.min(depth, 31))) != 0;
+		}
+
 	}
 
 }

@@ -37,7 +37,8 @@ public record ClientCredentials(String registrationId, ProviderProfile profile, 
 	public ClientCredentials {
 		scopes = List.copyOf(scopes);
 		// configuration order, so the wire is stable (Map.copyOf's order varies per JVM)
-		additionalParameters = Collections.unmodifiableMap(new LinkedHashMap<>(additionalParameters));
+		additionalParameters = additionalParameters.isEmpty() ? Map.of()
+				: Collections.unmodifiableMap(new LinkedHashMap<>(additionalParameters));
 		if (clientAuthentication.usesAssertion() && assertions == null) {
 			throw new IllegalArgumentException(clientAuthentication.configName() + " needs client assertions");
 		}

@@ -99,6 +99,10 @@ public final class RuntimeClientsBench {
 			results.put("lookupNs100k", lookupNanos(tokens, count, true));
 			results.put("lookupNs10of100k", lookupNanos(tokens, 10, false));
 			results.put("routeNs100k", routeNanos(router, count, true));
+			// the cache-miss floor: a ConcurrentHashMap keyed by id and one read of what it holds,
+			// with as many entries and the same random order
+			results.put("floorNs10", floorNanos(10, false));
+			results.put("floorNs100k", floorNanos(count, true));
 			results.put("tokenRequestsBeforeRace", endpoint.requests.get());
 			results.putAll(race(clients, tokens, endpoint, count, replaced));
 			results.put("tokenRequests", endpoint.requests.get());
@@ -144,6 +148,37 @@ public final class RuntimeClientsBench {
 			if (round >= 2) {
 				rounds.add((System.nanoTime() - start) / (double) order.length);
 			}
+		}
+		Collections.sort(rounds);
+		return Results.median(rounds);
+	}
+
+	/**
+	 * Median of 5 rounds of 2,000,000 look-ups in a {@code ConcurrentHashMap} of as many
+	 * entries, each followed by one read of the object found: the least any per-client state
+	 * costs to reach once it is not in a CPU cache.
+	 */
+	private static double floorNanos(int clients, boolean random) {
+		Map<String, long[]> map = new java.util.concurrent.ConcurrentHashMap<>();
+		String[] ids = new String[clients];
+		for (int i = 0; i < clients; i++) {
+			map.put(id(i), new long[] { i });
+			ids[i] = id(i);
+		}
+		int[] order = order(clients, 2_000_000, random);
+		long sink = 0;
+		List<Double> rounds = new ArrayList<>();
+		for (int round = 0; round < 7; round++) {
+			long start = System.nanoTime();
+			for (int i : order) {
+				sink += map.get(ids[i])[0];
+			}
+			if (round >= 2) {
+				rounds.add((System.nanoTime() - start) / (double) order.length);
+			}
+		}
+		if (sink == 42) {
+			System.out.print("");
 		}
 		Collections.sort(rounds);
 		return Results.median(rounds);

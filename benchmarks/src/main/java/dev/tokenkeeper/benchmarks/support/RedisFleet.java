@@ -128,6 +128,32 @@ public final class RedisFleet implements AutoCloseable {
 	}
 
 	/**
+	 * Commands executed so far, read once Redis has gone quiet: what instances send on their
+	 * own after start-up (the pub/sub subscription, a lock released after its token request
+	 * answered) is then counted before, not in the window that follows.
+	 * @return the count
+	 */
+	public long commandsExecutedWhenQuiet() {
+		long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+		long last = commandsExecuted();
+		while (System.nanoTime() < deadline) {
+			try {
+				Thread.sleep(200);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				break;
+			}
+			long now = commandsExecuted();
+			if (now == last) {
+				return now;
+			}
+			last = now;
+		}
+		return last;
+	}
+
+	/**
 	 * Start instances of a fleet.
 	 * @param count how many
 	 * @param registrations their registrations

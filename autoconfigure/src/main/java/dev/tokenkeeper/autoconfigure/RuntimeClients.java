@@ -3,7 +3,7 @@ package dev.tokenkeeper.autoconfigure;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,6 +32,7 @@ import org.springframework.boot.context.properties.bind.handler.NoUnboundElement
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyState;
 import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
 
 import org.springframework.boot.convert.ApplicationConversionService;
@@ -73,18 +74,22 @@ final class RuntimeClients implements TokenKeeperClients, ClientLookups {
 
 	private static final Bindable<Client> CLIENT = Bindable.of(Client.class);
 
-	/** The properties {@link #BINDER} binds on this thread. */
-	private static final ThreadLocal<ConfigurationPropertySource> BOUND = new ThreadLocal<>();
+	/**
+	 * The properties {@link #BINDER} binds now, as its one source; set and read under
+	 * {@link #BINDING}.
+	 */
+	private static List<ConfigurationPropertySource> bound = List.of();
+
+	private static final Object BINDING = new Object();
 
 	/**
 	 * One binder for every client: it keeps what it learnt of the {@code Client} type (its
 	 * properties, their types), which a binder made per client would work out again each time;
-	 * its one source is the properties of the client being bound on the calling thread.
+	 * its one source is the properties of the client being bound. Binding is serialized, as
+	 * the changes that follow it are.
 	 */
-	private static final Binder BINDER = new Binder(() -> {
-		ConfigurationPropertySource bound = BOUND.get();
-		return (bound != null) ? List.of(bound).iterator() : Collections.emptyIterator();
-	}, null, ApplicationConversionService.getSharedInstance());
+	private static final Binder BINDER = new Binder(() -> bound.iterator(), null,
+			ApplicationConversionService.getSharedInstance());
 
 	private final TokenCache tokens;
 
@@ -350,15 +355,17 @@ final class RuntimeClients implements TokenKeeperClients, ClientLookups {
 		if (!problems.isEmpty()) {
 			throw new InvalidTokenKeeperConfigurationException(problems);
 		}
-		BOUND.set(new ClientProperties(source));
-		try {
-			return BINDER.bindOrCreate(ROOT, CLIENT, new NoUnboundElementsBindHandler(BindHandler.DEFAULT));
-		}
-		catch (BindException ex) {
-			throw new InvalidTokenKeeperConfigurationException(bindProblems(id, ex));
-		}
-		finally {
-			BOUND.remove();
+		synchronized (BINDING) {
+			bound = List.of(new ClientProperties(source));
+			try {
+				return BINDER.bindOrCreate(ROOT, CLIENT, new NoUnboundElementsBindHandler(BindHandler.DEFAULT));
+			}
+			catch (BindException ex) {
+				throw new InvalidTokenKeeperConfigurationException(bindProblems(id, ex));
+			}
+			finally {
+				bound = List.of();
+			}
 		}
 	}
 
@@ -401,13 +408,31 @@ final class RuntimeClients implements TokenKeeperClients, ClientLookups {
 	 * The properties of the client being bound, by name: a plain map, where Boot's own map
 	 * source would build a cache of name mappings for each client first.
 	 */
-	private record ClientProperties(Map<ConfigurationPropertyName, Object> properties)
-			implements IterableConfigurationPropertySource {
+	private static final class ClientProperties implements IterableConfigurationPropertySource {
+
+		private final Map<ConfigurationPropertyName, Object> properties;
+
+		/** Every name that has a property under it: what the binder asks of each nested bean. */
+		private final Set<ConfigurationPropertyName> ancestors = new HashSet<>();
+
+		ClientProperties(Map<ConfigurationPropertyName, Object> properties) {
+			this.properties = properties;
+			for (ConfigurationPropertyName name : properties.keySet()) {
+				for (ConfigurationPropertyName parent = name.getParent(); !parent.isEmpty(); parent = parent.getParent()) {
+					this.ancestors.add(parent);
+				}
+			}
+		}
 
 		@Override
 		public @Nullable ConfigurationProperty getConfigurationProperty(ConfigurationPropertyName name) {
 			Object value = this.properties.get(name);
 			return (value != null) ? new ConfigurationProperty(name, value, null) : null;
+		}
+
+		@Override
+		public ConfigurationPropertyState containsDescendantOf(ConfigurationPropertyName name) {
+			return this.ancestors.contains(name) ? ConfigurationPropertyState.PRESENT : ConfigurationPropertyState.ABSENT;
 		}
 
 		@Override

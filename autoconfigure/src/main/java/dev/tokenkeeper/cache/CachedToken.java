@@ -44,8 +44,6 @@ public final class CachedToken {
 
 	private final long refreshAtMillis;
 
-	private final Mono<CachedToken> mono;
-
 	/**
 	 * Whether this token was fetched after a 401 dropped the one before it and no API has
 	 * accepted it since: a 401 on it means fresh tokens are refused too.
@@ -74,7 +72,6 @@ public final class CachedToken {
 		this.expiresAt = accessToken.getExpiresAt();
 		this.usableUntilMillis = usableUntil.toEpochMilli();
 		this.refreshAtMillis = refreshAt.toEpochMilli();
-		this.mono = Mono.just(this);
 	}
 
 	/**
@@ -181,10 +178,6 @@ public final class CachedToken {
 
 	long refreshAtMillis() {
 		return this.refreshAtMillis;
-	}
-
-	Mono<CachedToken> mono() {
-		return this.mono;
 	}
 
 	boolean replacesRefused() {

@@ -21,7 +21,9 @@ import com.github.benmanes.caffeine.cache.stats.ConcurrentStatsCounter;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
 import reactor.util.retry.Retry;
 
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
@@ -210,20 +212,20 @@ public final class TokenCache {
 		if (state == null) {
 			return Mono.error(new IllegalArgumentException("No TokenKeeper registration '" + registrationId + "'"));
 		}
-		return state.lookup;
+		return state;
 	}
 
-	private Mono<CachedToken> lookup(RegistrationState state) {
+	/** A usable cached token (starting its refresh when it is due), or {@code null}. */
+	private @Nullable CachedToken hit(RegistrationState state, long now) {
 		CachedToken token = state.current();
-		long now = this.clock.millis();
 		if (token != null && now < token.usableUntilMillis()) {
 			if (now >= token.refreshAtMillis()) {
 				refreshAhead(state, token, now);
 			}
 			counted(state, LookupResult.HIT);
-			return token.mono();
+			return token;
 		}
-		return fetch(state, now);
+		return null;
 	}
 
 	private Mono<CachedToken> fetch(RegistrationState state, long now) {
@@ -247,7 +249,7 @@ public final class TokenCache {
 			state.compareAndSetInFlight(mine, null);
 			mine.complete(cached);
 			counted(state, LookupResult.HIT);
-			return cached.mono();
+			return Mono.just(cached);
 		}
 		counted(state, LookupResult.MISS);
 		request(state, mine);
@@ -636,7 +638,13 @@ public final class TokenCache {
 
 	}
 
-	private final class RegistrationState {
+	/**
+	 * One registration's state, and the {@code Mono} {@link #token(String)} returns for it: a
+	 * subscription looks the token up then, so a {@code Mono} kept and subscribed again never
+	 * hands out a token past its usable life. Being the {@code Mono} itself, the state is the
+	 * only object a hit reaches before the token.
+	 */
+	private final class RegistrationState extends Mono<CachedToken> {
 
 		private final TokenRegistration registration;
 
@@ -681,8 +689,25 @@ public final class TokenCache {
 			return IN_FLIGHT.compareAndSet(this, expected, future);
 		}
 
-		/** What {@link #token(String)} returns, built once: the hit path allocates nothing. */
-		private final Mono<CachedToken> lookup = Mono.defer(() -> lookup(this));
+		@Override
+		public void subscribe(CoreSubscriber<? super CachedToken> actual) {
+			Mono<CachedToken> fetched;
+			try {
+				long now = TokenCache.this.clock.millis();
+				CachedToken hit = hit(this, now);
+				if (hit != null) {
+					// as Mono.just would, without one more object to reach
+					actual.onSubscribe(Operators.scalarSubscription(actual, hit));
+					return;
+				}
+				fetched = fetch(this, now);
+			}
+			catch (Throwable ex) {
+				Operators.error(actual, Operators.onOperatorError(ex, actual.currentContext()));
+				return;
+			}
+			fetched.subscribe(actual);
+		}
 
 		private volatile @Nullable Failure failure;
 

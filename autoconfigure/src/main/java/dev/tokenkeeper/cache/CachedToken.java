@@ -1,6 +1,8 @@
 package dev.tokenkeeper.cache;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
@@ -29,7 +31,10 @@ public final class CachedToken {
 
 	private final String value;
 
-	private final OAuth2AccessToken accessToken;
+	private final Set<String> scopes;
+
+	/** Made on first use, as {@link #clientRegistration()} is: only Spring Security's API needs it. */
+	private volatile @Nullable OAuth2AccessToken accessToken;
 
 	/** What {@link #clientRegistration()} is made from, on first use: most tokens never need it. */
 	private final ClientCredentials credentials;
@@ -56,20 +61,19 @@ public final class CachedToken {
 	/** The proofs a DPoP-bound token is sent with, or {@code null} for a bearer token. */
 	private final @Nullable DpopProofs dpop;
 
-	CachedToken(String registrationId, OAuth2AccessToken accessToken, ClientCredentials credentials,
-			Instant usableUntil, Instant refreshAt) {
-		this(registrationId, accessToken, credentials, usableUntil, refreshAt, null);
-	}
-
-	CachedToken(String registrationId, OAuth2AccessToken accessToken, ClientCredentials credentials,
-			Instant usableUntil, Instant refreshAt, @Nullable DpopProofs dpop) {
+	CachedToken(String registrationId, String value, Set<String> scopes, Instant receivedAt, Instant expiresAt,
+			ClientCredentials credentials, Instant usableUntil, Instant refreshAt, @Nullable DpopProofs dpop) {
+		// as Spring Security's token would refuse it, though that is made only when asked for
+		if (!expiresAt.isAfter(receivedAt)) {
+			throw new IllegalArgumentException("expiresAt must be after issuedAt");
+		}
 		this.dpop = dpop;
 		this.registrationId = registrationId;
-		this.value = accessToken.getTokenValue();
-		this.accessToken = accessToken;
+		this.value = value;
+		this.scopes = (scopes.isEmpty()) ? Set.of() : Collections.unmodifiableSet(new LinkedHashSet<>(scopes));
 		this.credentials = credentials;
-		this.receivedAt = accessToken.getIssuedAt();
-		this.expiresAt = accessToken.getExpiresAt();
+		this.receivedAt = receivedAt;
+		this.expiresAt = expiresAt;
 		this.usableUntilMillis = usableUntil.toEpochMilli();
 		this.refreshAtMillis = refreshAt.toEpochMilli();
 	}
@@ -104,7 +108,15 @@ public final class CachedToken {
 	 * @return the access token
 	 */
 	public OAuth2AccessToken accessToken() {
-		return this.accessToken;
+		OAuth2AccessToken accessToken = this.accessToken;
+		if (accessToken == null) {
+			// equal whichever thread makes it first
+			accessToken = new OAuth2AccessToken(
+					(this.dpop != null) ? OAuth2AccessToken.TokenType.DPOP : OAuth2AccessToken.TokenType.BEARER,
+					this.value, this.receivedAt, this.expiresAt, this.scopes);
+			this.accessToken = accessToken;
+		}
+		return accessToken;
 	}
 
 	/**
@@ -137,7 +149,7 @@ public final class CachedToken {
 	 * @return the scopes
 	 */
 	public Set<String> scopes() {
-		return this.accessToken.getScopes();
+		return this.scopes;
 	}
 
 	/**
@@ -203,7 +215,7 @@ public final class CachedToken {
 			return last.client();
 		}
 		Mono<OAuth2AuthorizedClient> client = Mono
-			.just(new OAuth2AuthorizedClient(clientRegistration(), principalName, this.accessToken));
+			.just(new OAuth2AuthorizedClient(clientRegistration(), principalName, accessToken()));
 		this.lastAuthorized = new Authorized(principalName, client);
 		return client;
 	}

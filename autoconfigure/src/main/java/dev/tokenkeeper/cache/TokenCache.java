@@ -26,7 +26,6 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
 import reactor.util.retry.Retry;
 
-import org.springframework.security.oauth2.core.OAuth2AccessToken;
 
 import dev.tokenkeeper.cache.TokenCacheObserver.InvalidationReason;
 import dev.tokenkeeper.cache.TokenCacheObserver.LookupResult;
@@ -363,12 +362,9 @@ public final class TokenCache {
 		Instant expiresAt = issued.receivedAt().plus(issued.lifetime());
 		// a DPoP answer is accepted only from registrations with proofs, so dpop is set then
 		DpopProofs dpop = issued.dpop() ? credentials.dpop() : null;
-		OAuth2AccessToken accessToken = new OAuth2AccessToken(
-				(dpop != null) ? OAuth2AccessToken.TokenType.DPOP : OAuth2AccessToken.TokenType.BEARER, issued.value(),
-				issued.receivedAt(), expiresAt, issued.scopes());
-		CachedToken token = new CachedToken(state.registration.id(), accessToken, credentials,
-				state.registration.lifetime().usableUntil(issued), state.registration.lifetime().refreshAt(issued),
-				dpop);
+		CachedToken token = new CachedToken(state.registration.id(), issued.value(), issued.scopes(),
+				issued.receivedAt(), expiresAt, credentials, state.registration.lifetime().usableUntil(issued),
+				state.registration.lifetime().refreshAt(issued), dpop);
 		if (state.refused) {
 			state.refused = false;
 			token.replacesRefused(true);

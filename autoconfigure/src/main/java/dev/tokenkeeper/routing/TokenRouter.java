@@ -26,12 +26,15 @@ import org.jspecify.annotations.Nullable;
  */
 public final class TokenRouter {
 
-	/** By origin and path: a lookup per path segment instead of a scan over every base URL. */
-	private final Map<String, BaseUrl> baseUrls = new ConcurrentHashMap<>();
+	/**
+	 * Registration ids by base URL (origin and path): a lookup per path depth instead of a
+	 * scan over every base URL. The id itself is the value, one object fewer to reach on
+	 * every routed request.
+	 */
+	private final Map<String, String> baseUrls = new ConcurrentHashMap<>();
 
 	private final Map<String, List<BaseUrl>> baseUrlsByRegistration = new ConcurrentHashMap<>();
 
-	private final Set<String> registrationIds = ConcurrentHashMap.newKeySet();
 
 	/** By origin: the depths its base URLs' paths have. */
 	private final Map<String, Depths> depths = new ConcurrentHashMap<>();
@@ -62,18 +65,13 @@ public final class TokenRouter {
 		List<BaseUrl> taken = new ArrayList<>(baseUrls.size());
 		for (BaseUrl baseUrl : baseUrls) {
 			// two registrations may not share a base URL (validated); if they do, the first wins
-			BaseUrl known = take(baseUrl);
-			// one instance per base URL: a replaced registration keeps the one already routed
-			taken.add((known != null && known.registrationId().equals(registrationId)) ? known : baseUrl);
+			take(baseUrl);
+			// one instance per base URL: a replaced registration keeps the one it had
+			taken.add(same(previous, baseUrl));
 		}
 		List<BaseUrl> own = List.copyOf(taken);
-		if (own.isEmpty()) {
-			this.baseUrlsByRegistration.remove(registrationId);
-		}
-		else {
-			this.baseUrlsByRegistration.put(registrationId, own);
-		}
-		this.registrationIds.add(registrationId);
+		// every registration has an entry, an empty list when it has no base URLs
+		this.baseUrlsByRegistration.put(registrationId, own);
 		if (previous != null) {
 			Set<String> kept = new HashSet<>();
 			own.forEach((baseUrl) -> kept.add(key(baseUrl)));
@@ -92,12 +90,11 @@ public final class TokenRouter {
 	 * @return whether it was known
 	 */
 	public synchronized boolean remove(String registrationId) {
-		boolean known = this.registrationIds.remove(registrationId);
 		List<BaseUrl> previous = this.baseUrlsByRegistration.remove(registrationId);
 		if (previous != null) {
 			previous.forEach(this::release);
 		}
-		return known;
+		return previous != null;
 	}
 
 	/**
@@ -106,28 +103,36 @@ public final class TokenRouter {
 	 * @return the registration id, or {@code null}
 	 */
 	public @Nullable String owner(BaseUrl baseUrl) {
-		BaseUrl known = this.baseUrls.get(key(baseUrl));
-		return (known != null) ? known.registrationId() : null;
+		return this.baseUrls.get(key(baseUrl));
 	}
 
 	private static String key(BaseUrl baseUrl) {
 		return baseUrl.key();
 	}
 
-	/** Route a base URL unless one of that key routes already; returns that one, or {@code null}. */
-	private @Nullable BaseUrl take(BaseUrl baseUrl) {
+	/** Route a base URL unless it routes already. */
+	private void take(BaseUrl baseUrl) {
 		// the depth first: a lookup that finds the base URL must also know to look for it
 		Depths depths = this.depths.computeIfAbsent(baseUrl.origin(), (origin) -> new Depths());
 		depths.add(depth(baseUrl.path()));
-		BaseUrl known = this.baseUrls.putIfAbsent(key(baseUrl), baseUrl);
-		if (known != null) {
+		if (this.baseUrls.putIfAbsent(key(baseUrl), baseUrl.registrationId()) != null) {
 			release(baseUrl.origin(), depths, depth(baseUrl.path()));
 		}
-		return known;
+	}
+
+	private static BaseUrl same(@Nullable List<BaseUrl> previous, BaseUrl baseUrl) {
+		if (previous != null) {
+			for (BaseUrl had : previous) {
+				if (had.key().equals(baseUrl.key())) {
+					return had;
+				}
+			}
+		}
+		return baseUrl;
 	}
 
 	private void release(BaseUrl baseUrl) {
-		if (this.baseUrls.remove(key(baseUrl), baseUrl)) {
+		if (this.baseUrls.remove(key(baseUrl), baseUrl.registrationId())) {
 			Depths depths = this.depths.get(baseUrl.origin());
 			if (depths != null) {
 				release(baseUrl.origin(), depths, depth(baseUrl.path()));
@@ -164,12 +169,13 @@ public final class TokenRouter {
 		if (namedRegistrationId == null) {
 			return match(url);
 		}
-		if (!this.registrationIds.contains(namedRegistrationId)) {
+		List<BaseUrl> named = this.baseUrlsByRegistration.get(namedRegistrationId);
+		if (named == null) {
 			throw new TokenRoutingException("The request names TokenKeeper registration '" + namedRegistrationId
 					+ "', which is neither configured (tokenkeeper.clients." + namedRegistrationId
 					+ ") nor registered at run time (tokenKeeperClients)");
 		}
-		if (this.baseUrlsByRegistration.containsKey(namedRegistrationId)) {
+		if (!named.isEmpty()) {
 			BaseUrl.Target target = BaseUrl.target(url);
 			if (target != null && target.refusal() != null) {
 				throw new TokenRoutingException("The request to " + describe(url) + " names TokenKeeper registration '"
@@ -196,7 +202,7 @@ public final class TokenRouter {
 	 * @return whether it is known
 	 */
 	public boolean isKnown(String registrationId) {
-		return this.registrationIds.contains(registrationId);
+		return this.baseUrlsByRegistration.containsKey(registrationId);
 	}
 
 	/**
@@ -206,7 +212,7 @@ public final class TokenRouter {
 	 * @return whether it has base URLs
 	 */
 	public boolean hasBaseUrls(String registrationId) {
-		return this.baseUrlsByRegistration.containsKey(registrationId);
+		return !this.baseUrlsByRegistration.getOrDefault(registrationId, List.of()).isEmpty();
 	}
 
 	/**
@@ -230,14 +236,14 @@ public final class TokenRouter {
 		int mask = depths.mask;
 		String path = target.path();
 		int depth = depth(path);
-		BaseUrl found = Depths.has(mask, depth) ? this.baseUrls.get(origin + path) : null;
+		String found = Depths.has(mask, depth) ? this.baseUrls.get(origin + path) : null;
 		for (int slash = path.lastIndexOf('/'); found == null && slash >= 0; slash = path.lastIndexOf('/', slash - 1)) {
 			depth--;
 			if (Depths.has(mask, depth)) {
 				found = this.baseUrls.get(origin + path.substring(0, slash));
 			}
 		}
-		return (found != null) ? found.registrationId() : null;
+		return found;
 	}
 
 	private @Nullable String matchAny(URI url, String registrationId) {

@@ -110,7 +110,10 @@ class TokenKeeperUnauthorizedReplayTests {
 
 	@Test
 	void concurrentCallsWhenUnauthorizedOnSameTokenThenOneNewTokenRequest() {
-		refuse("token-1");
+		// The 401s come late, so that every one of the 50 calls has looked its token up (and got
+		// token-1) before the first 401 drops it, however slowly a loaded machine starts them.
+		this.server.stubFor(get(urlPathEqualTo("/api/rooms")).withHeader("Authorization", equalTo("Bearer token-1"))
+			.willReturn(unauthorized().withFixedDelay(500)));
 		accept("token-2");
 		this.contextRunner.run((context) -> {
 			WebClient webClient = context.getBean(WebClient.Builder.class).build();

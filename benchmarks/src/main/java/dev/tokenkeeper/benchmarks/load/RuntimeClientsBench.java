@@ -24,19 +24,28 @@ import java.util.concurrent.atomic.AtomicLong;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.reactive.function.client.ClientRequest;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.ExchangeFunction;
 
 import dev.tokenkeeper.autoconfigure.TokenKeeperAutoConfiguration;
 import dev.tokenkeeper.autoconfigure.TokenKeeperRegistrations;
+import dev.tokenkeeper.autoconfigure.TokenKeeperWebClientAutoConfiguration;
+import dev.tokenkeeper.benchmarks.support.SyncSubscriber;
 import dev.tokenkeeper.cache.CachedToken;
 import dev.tokenkeeper.cache.TokenCache;
 import dev.tokenkeeper.client.TokenKeeperClients;
 import dev.tokenkeeper.routing.TokenRouter;
+import dev.tokenkeeper.web.TokenKeeperExchangeFilterFunction;
 
 /**
  * Issue 13, clients at run time: 100,000 clients registered through {@code tokenKeeperClients}
@@ -68,7 +77,8 @@ public final class RuntimeClientsBench {
 			TokenKeeperClients clients = context.getBean(TokenKeeperClients.class);
 			TokenCache tokens = context.getBean(TokenCache.class);
 			TokenRouter router = context.getBean(TokenKeeperRegistrations.class).router();
-			long heapBefore = usedHeap();
+			TokenKeeperExchangeFilterFunction filter = context.getBean(TokenKeeperExchangeFilterFunction.class);
+			long heapBefore = 0;
 			List<Double> registerMicros = new ArrayList<>(count);
 			for (int i = 0; i < count; i++) {
 				long start = System.nanoTime();
@@ -80,6 +90,11 @@ public final class RuntimeClientsBench {
 					fetch(tokens, 0, 10);
 					results.put("lookupNs10", lookupNanos(tokens, 10, false));
 					results.put("routeNs10", routeNanos(router, 10, false));
+					results.put("filterNs10", filterNanos(filter, 10, false));
+					// measured from here, over the clients still to come: ten clients have fetched
+					// their tokens, so the HTTP client's buffer pools (not a client's cost) are
+					// already allocated, as are the lookups' and the filter's own arrays, now garbage
+					heapBefore = usedHeap();
 				}
 			}
 			Collections.sort(registerMicros);
@@ -94,11 +109,12 @@ public final class RuntimeClientsBench {
 			CachedToken sample = tokens.peek(id(count / 2));
 			long tokenString = 24 + 16 + sample.value().length();
 			results.put("tokenStringBytes", tokenString);
-			results.put("heapPerClientBytes", (heapAfter - heapBefore) / (double) count);
-			results.put("heapPerClientBeyondTokenString", (heapAfter - heapBefore) / (double) count - tokenString);
+			results.put("heapPerClientBytes", (heapAfter - heapBefore) / (double) (count - 10));
+			results.put("heapPerClientBeyondTokenString", (heapAfter - heapBefore) / (double) (count - 10) - tokenString);
 			results.put("lookupNs100k", lookupNanos(tokens, count, true));
 			results.put("lookupNs10of100k", lookupNanos(tokens, 10, false));
 			results.put("routeNs100k", routeNanos(router, count, true));
+			results.put("filterNs100k", filterNanos(filter, count, true));
 			// the cache-miss floor: a ConcurrentHashMap keyed by id and one read of what it holds,
 			// with as many entries and the same random order
 			results.put("floorNs10", floorNanos(10, false));
@@ -179,6 +195,41 @@ public final class RuntimeClientsBench {
 		}
 		if (sink == 42) {
 			System.out.print("");
+		}
+		Collections.sort(rounds);
+		return Results.median(rounds);
+	}
+
+	private static final Mono<ClientResponse> ANSWERED = Mono.just(ClientResponse.create(HttpStatus.OK).build());
+
+	private static final ExchangeFunction ANSWER = (request) -> ANSWERED;
+
+	/**
+	 * Median of 5 rounds of 1,000,000 calls through TokenKeeper's WebClient filter, the token
+	 * chosen by the request URL's base URL. Each call builds its request, as a WebClient call
+	 * does (and as the first wave's RegistrationCountBenchmark does), so the request itself is
+	 * fresh in the CPU's caches: what grows with the clients is the filter's own state.
+	 */
+	private static double filterNanos(TokenKeeperExchangeFilterFunction filter, int clients, boolean random) {
+		String[] urls = new String[clients];
+		for (int i = 0; i < clients; i++) {
+			urls[i] = "http://127.0.0.1:9/t/" + i + "/claims/42";
+		}
+		int[] order = order(clients, 1_000_000, random);
+		long found = 0;
+		List<Double> rounds = new ArrayList<>();
+		for (int round = 0; round < 7; round++) {
+			long start = System.nanoTime();
+			for (int i : order) {
+				ClientRequest request = ClientRequest.create(HttpMethod.GET, URI.create(urls[i])).build();
+				found += (SyncSubscriber.get(filter.filter(request, ANSWER)) != null) ? 1 : 0;
+			}
+			if (round >= 2) {
+				rounds.add((System.nanoTime() - start) / (double) order.length);
+			}
+		}
+		if (found != 7L * order.length) {
+			throw new IllegalStateException("filter answered no response: " + found);
 		}
 		Collections.sort(rounds);
 		return Results.median(rounds);
@@ -271,7 +322,7 @@ public final class RuntimeClientsBench {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ImportAutoConfiguration(TokenKeeperAutoConfiguration.class)
+	@ImportAutoConfiguration({ TokenKeeperAutoConfiguration.class, TokenKeeperWebClientAutoConfiguration.class })
 	static class Bench {
 
 	}

@@ -47,6 +47,50 @@ class TokenRouterTests {
 	}
 
 	@Test
+	void routeWhenBaseUrlsOfSeveralDepthsComeAndGoThenTheLongestStillRoutedWins() {
+		TokenRouter router = new TokenRouter(List.of(), List.of());
+		router.put("root", List.of(BaseUrl.parse("root", "https://api.x.com")));
+		router.put("deep", List.of(BaseUrl.parse("deep", "https://api.x.com/a/b/c")));
+		router.put("mid", List.of(BaseUrl.parse("mid", "https://api.x.com/a")));
+		assertThat(router.route(URI.create("https://api.x.com/a/b/c/d"), null)).isEqualTo("deep");
+		assertThat(router.route(URI.create("https://api.x.com/a/b"), null)).isEqualTo("mid");
+
+		router.remove("deep");
+		assertThat(router.route(URI.create("https://api.x.com/a/b/c/d"), null)).isEqualTo("mid");
+		// replaced with a base URL one segment deeper: the old depth no longer routes to it
+		router.put("mid", List.of(BaseUrl.parse("mid", "https://api.x.com/a/b")));
+		assertThat(router.route(URI.create("https://api.x.com/a/b/c/d"), null)).isEqualTo("mid");
+		assertThat(router.route(URI.create("https://api.x.com/a/x"), null)).isEqualTo("root");
+		router.remove("root");
+		assertThat(router.route(URI.create("https://api.x.com/a/x"), null)).isNull();
+		router.remove("mid");
+		assertThat(router.route(URI.create("https://api.x.com/a/b/c/d"), null)).isNull();
+		assertThat(router.isKnown("mid")).isFalse();
+
+		// two at one depth: dropping one leaves the other routed
+		router.put("p", List.of(BaseUrl.parse("p", "https://api.x.com/p")));
+		router.put("q", List.of(BaseUrl.parse("q", "https://api.x.com/q")));
+		router.remove("p");
+		assertThat(router.route(URI.create("https://api.x.com/q/x"), null)).isEqualTo("q");
+		router.remove("q");
+
+		// the origin's depths are counted again from nothing
+		router.put("again", List.of(BaseUrl.parse("again", "https://api.x.com/a/b/c")));
+		assertThat(router.route(URI.create("https://api.x.com/a/b/c/d"), null)).isEqualTo("again");
+	}
+
+	@Test
+	void routeWhenBaseUrlIsDeeperThanThirtyOneSegmentsThenItRoutes() {
+		String deep = "/s".repeat(40);
+		TokenRouter router = new TokenRouter(List.of(), List.of());
+		router.put("deep", List.of(BaseUrl.parse("deep", "https://api.x.com" + deep)));
+		router.put("deeper", List.of(BaseUrl.parse("deeper", "https://api.x.com" + deep + "/t")));
+		assertThat(router.route(URI.create("https://api.x.com" + deep + "/x"), null)).isEqualTo("deep");
+		assertThat(router.route(URI.create("https://api.x.com" + deep + "/t/x"), null)).isEqualTo("deeper");
+		assertThat(router.route(URI.create("https://api.x.com/s/x"), null)).isNull();
+	}
+
+	@Test
 	void routeWhenNoBaseUrlMatchesThenUntouched() {
 		assertThat(route("https://api.x.com/v0x", null)).isNull();
 		assertThat(route("https://api.x.com.evil.io/v0", null)).isNull();

@@ -156,8 +156,8 @@ public final class TokenKeeperRegistrations {
 			else if (lifetime != null && retry != null && problems.isEmpty()) {
 				ClientCredentials credentials = credentials(id, client, assertions, dpop);
 				String issuerUri = issuerUri(client);
-				registrations.add(new TokenRegistration(id, () -> credentials, Shared.lifetime(lifetime),
-						Shared.retry(retry), null, (issuerUri != null) ? new TokenEndpointDiscovery(() -> issuerUri) : null));
+				registrations.add(new TokenRegistration(id, () -> credentials, Shared.LIFETIMES.share(lifetime),
+						Shared.RETRIES.share(retry), null, (issuerUri != null) ? new TokenEndpointDiscovery(() -> issuerUri) : null));
 			}
 		});
 		return new Built(registrations, baseUrls, signingKeys);
@@ -169,40 +169,24 @@ public final class TokenKeeperRegistrations {
 	 * where each would keep its own. Only the last one is remembered, so this holds nothing
 	 * per client.
 	 */
-	private static final class Shared {
+	private static final class Shared<T> {
 
-		private static volatile @Nullable TokenLifetimePolicy lifetime;
+		static final Shared<TokenLifetimePolicy> LIFETIMES = new Shared<>();
 
-		private static volatile @Nullable TokenRetryPolicy retry;
+		static final Shared<TokenRetryPolicy> RETRIES = new Shared<>();
 
-		private static volatile @Nullable URI uri;
+		static final Shared<URI> TOKEN_URIS = new Shared<>();
 
-		static URI uri(String text) {
-			URI last = uri;
-			if (last != null && last.toString().equals(text)) {
+		private volatile @Nullable T last;
+
+		/** The value, or the equal one given before it. */
+		T share(T value) {
+			T last = this.last;
+			if (value.equals(last)) {
 				return last;
 			}
-			URI parsed = URI.create(text);
-			uri = parsed;
-			return parsed;
-		}
-
-		static TokenLifetimePolicy lifetime(TokenLifetimePolicy policy) {
-			TokenLifetimePolicy last = lifetime;
-			if (policy.equals(last)) {
-				return last;
-			}
-			lifetime = policy;
-			return policy;
-		}
-
-		static TokenRetryPolicy retry(TokenRetryPolicy policy) {
-			TokenRetryPolicy last = retry;
-			if (policy.equals(last)) {
-				return last;
-			}
-			retry = policy;
-			return policy;
+			this.last = value;
+			return value;
 		}
 
 	}
@@ -408,7 +392,7 @@ public final class TokenKeeperRegistrations {
 		List<String> scopes = client.getScopes().stream().map(String::trim).filter(StringUtils::hasText).toList();
 		// an issuer-uri registration's token endpoint is discovered before the request is sent
 		String endpoint = StringUtils.hasText(client.getTokenUri()) ? client.getTokenUri() : client.getIssuerUri();
-		return new ClientCredentials(id, client.getProfile(), Shared.uri(endpoint.trim()),
+		return new ClientCredentials(id, client.getProfile(), Shared.TOKEN_URIS.share(URI.create(endpoint.trim())),
 				client.getClientId(), client.getClientSecret(),
 				StringUtils.hasText(client.getAudience()) ? client.getAudience() : null, scopes,
 				client.getAdditionalParameters(), ClientAuthentications.method(client),

@@ -48,7 +48,7 @@ class TokenKeeperSanitizingIntegrationTests {
 			.properties("server.port=0", "server.address=127.0.0.1",
 					"management.endpoints.web.exposure.include=configprops,env",
 					"management.endpoint.configprops.show-values=always", "management.endpoint.env.show-values=always",
-					"management.health.redis.enabled=false", "spring.reactor.netty.shutdown-quiet-period=0s",
+					"management.health.redis.enabled=false", "spring.reactor.netty.shutdown-quiet-period=50ms",
 					"tokenkeeper.clients.partner.token-uri=https://auth.example.com/oauth2/token",
 					"tokenkeeper.clients.partner.client-id=visible-client-id",
 					"tokenkeeper.clients.partner.client-secret=" + SECRETS.get(0),

@@ -94,7 +94,7 @@ class AheadOfTimeApplicationAotTests {
 		registry.add("spring.security.oauth2.client.provider.legacy.token-uri", () -> server.baseUrl() + "/legacy/token");
 		registry.add("tokenkeeper.clients.legacy.base-urls", () -> server.baseUrl() + "/legacy-api");
 		registry.add("spring.http.clients.imperative.factory", () -> "jdk");
-		registry.add("spring.reactor.netty.shutdown-quiet-period", () -> "0s");
+		registry.add("spring.reactor.netty.shutdown-quiet-period", () -> "50ms");
 	}
 
 	@Test

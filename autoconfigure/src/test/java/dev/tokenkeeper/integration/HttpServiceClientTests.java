@@ -77,7 +77,7 @@ class HttpServiceClientTests {
 			.withPropertyValues("spring.http.serviceclient.candid-web.base-url=" + base + "/claims",
 					"spring.http.serviceclient.candid-rest.base-url=" + base + "/claims",
 					"spring.http.serviceclient.partner-rest.base-url=" + base + "/api",
-					"spring.reactor.netty.shutdown-quiet-period=0s");
+					"spring.reactor.netty.shutdown-quiet-period=50ms");
 		this.contextRunner = this.withoutProcessor
 			.withConfiguration(AutoConfigurations.of(TokenKeeperHttpServiceClientAutoConfiguration.class));
 		TokenEndpointStubs.sequence(this.server, "/candid/token", 300, "candid-token");

@@ -67,7 +67,7 @@ class ConfigurationRefreshTests {
 			.web(WebApplicationType.NONE)
 			.initializers((ConfigurableApplicationContext app) -> app.getBeanFactory()
 				.registerSingleton(TokenKeeperAutoConfiguration.CLOCK_BEAN_NAME, this.clock))
-			.properties("spring.reactor.netty.shutdown-quiet-period=0s", "tokenkeeper.clients.partner.profile=post-form",
+			.properties("spring.reactor.netty.shutdown-quiet-period=50ms", "tokenkeeper.clients.partner.profile=post-form",
 					"tokenkeeper.clients.partner.token-uri=" + tokenUri, "tokenkeeper.clients.partner.client-id=partner",
 					"tokenkeeper.clients.partner.client-secret=old-secret",
 					"tokenkeeper.clients.unchanged.token-uri=" + tokenUri,

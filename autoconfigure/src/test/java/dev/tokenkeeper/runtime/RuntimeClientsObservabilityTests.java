@@ -74,7 +74,7 @@ class RuntimeClientsObservabilityTests {
 					TokenKeeperMetricsAutoConfiguration.class))
 			.withBean(TokenKeeperAutoConfiguration.CLOCK_BEAN_NAME, Clock.class, () -> this.clock)
 			.withBean(MeterRegistry.class, () -> this.meters)
-			.withPropertyValues("spring.reactor.netty.shutdown-quiet-period=0s", "tokenkeeper.retry.max-attempts=1",
+			.withPropertyValues("spring.reactor.netty.shutdown-quiet-period=50ms", "tokenkeeper.retry.max-attempts=1",
 					"tokenkeeper.clients.partner.token-uri=" + this.server.baseUrl() + "/token",
 					"tokenkeeper.clients.partner.client-id=partner", "tokenkeeper.clients.partner.client-secret=s");
 	}

@@ -97,7 +97,7 @@ class TokenEndpointErrorLeakTests {
 		String base = this.server.baseUrl();
 		List<String> properties = new ArrayList<>(List.of("server.port=0", "server.address=127.0.0.1",
 				"management.endpoints.web.exposure.include=tokenkeeper", "management.health.redis.enabled=false",
-				"tokenkeeper.retry.max-attempts=1", "spring.reactor.netty.shutdown-quiet-period=0s"));
+				"tokenkeeper.retry.max-attempts=1", "spring.reactor.netty.shutdown-quiet-period=50ms"));
 		this.secrets.forEach((id, secret) -> {
 			String prefix = "tokenkeeper.clients." + id + ".";
 			String tokenUri = id.equals("query")

@@ -40,7 +40,7 @@ public final class RestClientContexts {
 					TokenKeeperServletClientManagerAutoConfiguration.class))
 			.withBean(TokenKeeperAutoConfiguration.CLOCK_BEAN_NAME, Clock.class, () -> clock)
 			.withPropertyValues("spring.http.clients.imperative.factory=jdk",
-					"spring.reactor.netty.shutdown-quiet-period=0s");
+					"spring.reactor.netty.shutdown-quiet-period=50ms");
 	}
 
 }

@@ -33,8 +33,11 @@ public final class WebClientContexts {
 					WebClientAutoConfiguration.class, TokenKeeperAutoConfiguration.class,
 					TokenKeeperWebClientAutoConfiguration.class))
 			.withBean(TokenKeeperAutoConfiguration.CLOCK_BEAN_NAME, Clock.class, () -> clock)
-			// Reactor Netty waits 2 s for quiet before its event loops stop on every context close
-			.withPropertyValues("spring.reactor.netty.shutdown-quiet-period=0s");
+			// Reactor Netty waits 2 s for quiet before its event loops stop on every context close.
+			// Not 0 s: with no quiet period at all the loops could stop while the connection pool
+			// was still closing its connections on them, and context close then waited forever
+			// (seen once: ReactorResourceFactory.stop blocked on the global resources' disposal)
+			.withPropertyValues("spring.reactor.netty.shutdown-quiet-period=50ms");
 	}
 
 	/**

@@ -107,7 +107,7 @@ class TokenKeeperRequestLoggingTests {
 		SpringApplication application = new SpringApplication(LoggingConfiguration.class);
 		application.setWebApplicationType(WebApplicationType.NONE);
 		application.setDefaultProperties(java.util.Map.of("spring.main.banner-mode", "off",
-				"spring.reactor.netty.shutdown-quiet-period", "0s"));
+				"spring.reactor.netty.shutdown-quiet-period", "50ms"));
 		return application;
 	}
 

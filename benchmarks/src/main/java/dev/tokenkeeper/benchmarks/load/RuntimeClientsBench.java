@@ -72,7 +72,7 @@ public final class RuntimeClientsBench {
 					.web(WebApplicationType.NONE)
 					.logStartupInfo(false)
 					.properties("tokenkeeper.cache.maximum-size=" + (count * 2), "logging.level.root=warn",
-							"spring.reactor.netty.shutdown-quiet-period=0s")
+							"spring.reactor.netty.shutdown-quiet-period=50ms")
 					.run()) {
 			TokenKeeperClients clients = context.getBean(TokenKeeperClients.class);
 			TokenCache tokens = context.getBean(TokenCache.class);

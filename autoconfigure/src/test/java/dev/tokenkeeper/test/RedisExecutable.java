@@ -14,6 +14,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
 import redis.embedded.core.ExecutableProvider;
 import redis.embedded.model.OsArchitecture;
 
@@ -94,6 +96,33 @@ public final class RedisExecutable {
 				throw new RedisUnavailableException(fromArtifact.getMessage() + "; " + fromSystem.getMessage());
 			}
 		}
+	}
+
+	/**
+	 * {@link #find()} for a test that cannot run without Redis: without one it is skipped,
+	 * and under {@code CI=true} it fails, for CI must run every fleet-mode test.
+	 * @return the executable
+	 */
+	public static RedisExecutable require() {
+		try {
+			return find();
+		}
+		catch (RedisUnavailableException ex) {
+			throw unavailable("No redis-server: " + ex.getMessage());
+		}
+	}
+
+	/**
+	 * What a test does without Redis: fail under {@code CI=true}, else be skipped.
+	 * @param reason why there is no Redis
+	 * @return never returns normally; declared so that callers can {@code throw} it
+	 */
+	public static RuntimeException unavailable(String reason) {
+		if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+			Assertions.fail(reason + " (CI=true: fleet mode must be tested)");
+		}
+		Assumptions.abort(reason);
+		return new IllegalStateException(reason);
 	}
 
 	public Path path() {

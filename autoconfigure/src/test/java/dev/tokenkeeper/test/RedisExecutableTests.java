@@ -7,7 +7,6 @@ import dev.tokenkeeper.test.RedisExecutable.RedisUnavailableException;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -79,13 +78,7 @@ class RedisExecutableTests {
 	}
 
 	private static RedisExecutable executable() {
-		try {
-			return RedisExecutable.find();
-		}
-		catch (RedisUnavailableException ex) {
-			Assumptions.abort("No redis-server: " + ex.getMessage());
-			throw ex;
-		}
+		return RedisExecutable.require();
 	}
 
 }

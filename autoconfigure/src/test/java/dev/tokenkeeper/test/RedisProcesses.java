@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -18,13 +17,11 @@ import java.util.stream.Stream;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * {@code redis-server} processes of a test (the nodes of a Cluster, a Sentinel set-up), in a
  * temporary directory, on free loopback ports; all killed on {@link #close()} and when the
- * JVM exits. Needs only the path of a {@code redis-server} binary ({@link #redisServer()});
+ * JVM exits. Needs only the path of a {@code redis-server} binary ({@link RedisExecutable#require()}: the embedded-redis artifact's, else the system's);
  * every command the tests send exists in Redis 6.2.
  */
 public final class RedisProcesses implements AutoCloseable {
@@ -38,7 +35,7 @@ public final class RedisProcesses implements AutoCloseable {
 	private final List<Process> processes = new ArrayList<>();
 
 	RedisProcesses() {
-		this.executable = redisServer();
+		this.executable = RedisExecutable.require().path();
 		try {
 			this.directory = Files.createTempDirectory("tokenkeeper-redis-set");
 		}
@@ -46,30 +43,6 @@ public final class RedisProcesses implements AutoCloseable {
 			throw new UncheckedIOException(ex);
 		}
 		Runtime.getRuntime().addShutdownHook(new Thread(this::close));
-	}
-
-	/**
-	 * The {@code redis-server} binary: the one place to point elsewhere (a Maven artifact).
-	 * Skips the test when there is none, fails it under {@code CI=true}.
-	 * @return the binary
-	 */
-	static Path redisServer() {
-		String path = System.getenv("PATH");
-		Optional<Path> found = Stream
-			.concat((path != null) ? Stream.of(path.split(java.io.File.pathSeparator)).map(Path::of) : Stream.empty(),
-					Stream.of(Path.of("/usr/bin"), Path.of("/usr/local/bin")))
-			.map((dir) -> dir.resolve("redis-server"))
-			.filter(Files::isExecutable)
-			.findFirst();
-		if (found.isPresent()) {
-			return found.get();
-		}
-		String reason = "No redis-server executable for the Cluster and Sentinel tests";
-		if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-			Assertions.fail(reason);
-		}
-		Assumptions.abort(reason);
-		throw new IllegalStateException(reason);
 	}
 
 	Path directory() {

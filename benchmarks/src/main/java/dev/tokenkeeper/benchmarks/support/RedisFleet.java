@@ -54,7 +54,7 @@ public final class RedisFleet implements AutoCloseable {
 		this.port = freePort();
 		try {
 			Path dir = Files.createTempDirectory("bench-redis");
-			this.process = new ProcessBuilder(System.getProperty("bench.redisServer", "/usr/bin/redis-server"), "--port",
+			this.process = new ProcessBuilder(redisServer(), "--port",
 					String.valueOf(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir",
 					dir.toString())
 				.redirectErrorStream(true)
@@ -95,6 +95,23 @@ public final class RedisFleet implements AutoCloseable {
 				}
 			}
 		}
+	}
+
+	/** {@code -Dbench.redisServer}, else the first {@code redis-server} on the {@code PATH}. */
+	private static String redisServer() {
+		String configured = System.getProperty("bench.redisServer");
+		if (configured != null) {
+			return configured;
+		}
+		String path = System.getenv("PATH");
+		for (String dir : ((path != null) ? path : "/usr/bin").split(java.io.File.pathSeparator)) {
+			Path candidate = Path.of(dir, "redis-server");
+			if (Files.isExecutable(candidate)) {
+				return candidate.toString();
+			}
+		}
+		throw new IllegalStateException("The fleet benchmarks need a redis-server: none on the PATH ("
+				+ path + "); install one or pass -Dbench.redisServer=/path/to/redis-server");
 	}
 
 	private static int freePort() {

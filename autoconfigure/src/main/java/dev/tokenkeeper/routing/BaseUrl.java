@@ -39,14 +39,14 @@ public final class BaseUrl {
 	// Scheme, host and origin are interned: a platform's tenants share a few partner hosts,
 	// and 100,000 base URLs would otherwise keep 100,000 copies of each. The key and the text
 	// are one string when they read the same.
-	private BaseUrl(String registrationId, String scheme, String host, int port, String path, @Nullable String text) {
+	private BaseUrl(String registrationId, String scheme, String host, int port, String path, String text) {
 		this.registrationId = registrationId;
 		this.scheme = scheme.intern();
 		this.host = host.intern();
 		this.port = port;
 		this.origin = origin(scheme, host, port).intern();
 		this.key = this.origin + path;
-		this.text = (text == null || text.equals(this.key)) ? this.key : text;
+		this.text = text.equals(this.key) ? this.key : text;
 	}
 
 	/**
@@ -84,8 +84,8 @@ public final class BaseUrl {
 		if (!normalize(path).equals(path)) {
 			throw new IllegalArgumentException("must have a path without '.' or '..' segments");
 		}
-		BaseUrl base = new BaseUrl(registrationId, scheme, host, port(uri, scheme), path, null);
-		return new BaseUrl(registrationId, scheme, host, base.port, path, base.canonical());
+		int port = port(uri, scheme);
+		return new BaseUrl(registrationId, scheme, host, port, path, canonical(scheme, host, port, path));
 	}
 
 	/**
@@ -263,10 +263,10 @@ public final class BaseUrl {
 		return this.scheme.equals("http") && !Loopback.isLoopbackHost(this.host);
 	}
 
-	private String canonical() {
-		boolean defaultPort = (this.scheme.equals("https") && this.port == 443)
-				|| (this.scheme.equals("http") && this.port == 80) || this.port == -1;
-		return this.scheme + "://" + this.host + (defaultPort ? "" : ":" + this.port) + path();
+	private static String canonical(String scheme, String host, int port, String path) {
+		boolean defaultPort = (scheme.equals("https") && port == 443) || (scheme.equals("http") && port == 80)
+				|| port == -1;
+		return scheme + "://" + host + (defaultPort ? "" : ":" + port) + path;
 	}
 
 	/**

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
@@ -22,7 +23,7 @@ public final class PublishedJwkSet {
 	/** The media type of RFC 7517 section 8.5. */
 	public static final String MEDIA_TYPE = "application/jwk-set+json";
 
-	private final Collection<SigningKeys> keys;
+	private final Supplier<? extends Collection<SigningKeys>> keys;
 
 	private final Duration previousKeyRetention;
 
@@ -32,7 +33,19 @@ public final class PublishedJwkSet {
 	 * @param previousKeyRetention how long a key replaced by a rotation stays published
 	 */
 	public PublishedJwkSet(Collection<SigningKeys> keys, Duration previousKeyRetention) {
-		this.keys = List.copyOf(keys);
+		List<SigningKeys> copy = List.copyOf(keys);
+		this.keys = () -> copy;
+		this.previousKeyRetention = previousKeyRetention;
+	}
+
+	/**
+	 * A JWK Set of the keys there are when it is asked for: registrations added or removed
+	 * while the application runs are in it, or gone from it, from then on.
+	 * @param keys the registrations' signing keys, now
+	 * @param previousKeyRetention how long a key replaced by a rotation stays published
+	 */
+	public PublishedJwkSet(Supplier<? extends Collection<SigningKeys>> keys, Duration previousKeyRetention) {
+		this.keys = keys;
 		this.previousKeyRetention = previousKeyRetention;
 	}
 
@@ -42,7 +55,7 @@ public final class PublishedJwkSet {
 	 */
 	public List<JWK> keys() {
 		List<JWK> all = new ArrayList<>();
-		this.keys.forEach((keys) -> keys.publishedKeys(this.previousKeyRetention).forEach((jwk) -> {
+		this.keys.get().forEach((keys) -> keys.publishedKeys(this.previousKeyRetention).forEach((jwk) -> {
 			if (all.stream().noneMatch((existing) -> existing.getKeyID().equals(jwk.getKeyID()))) {
 				all.add(jwk);
 			}
@@ -61,7 +74,7 @@ public final class PublishedJwkSet {
 
 	@Override
 	public String toString() {
-		return "PublishedJwkSet[" + this.keys.size() + " registrations]";
+		return "PublishedJwkSet[" + this.keys.get().size() + " registrations]";
 	}
 
 }

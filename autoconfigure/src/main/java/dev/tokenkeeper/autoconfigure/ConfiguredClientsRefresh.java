@@ -1,21 +1,16 @@
 package dev.tokenkeeper.autoconfigure;
 
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
-import org.springframework.boot.context.properties.source.ConfigurationPropertyName.Form;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
-import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
 import org.springframework.cloud.context.environment.EnvironmentChangeEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.io.ResourceLoader;
 
 /**
  * Configured clients follow a configuration refresh (Spring Cloud Context's
@@ -32,20 +27,22 @@ final class ConfiguredClientsRefresh implements ApplicationListener<EnvironmentC
 
 	private static final Log logger = LogFactory.getLog(ConfiguredClientsRefresh.class);
 
-	private static final ConfigurationPropertyName CLIENTS = ConfigurationPropertyName.of("tokenkeeper.clients");
-
 	private final ConfigurableEnvironment environment;
+
+	private final ResourceLoader resources;
 
 	/** Resolved on the first refresh: a listener is created early, before the token cache should be. */
 	private final ObjectProvider<RuntimeClients> clients;
 
-	/** The properties each configured client was last registered with, by id. */
-	private Map<String, Map<String, String>> applied;
+	/** The values each configured client was last registered with, by id. */
+	private Map<String, Map<String, Object>> applied;
 
-	ConfiguredClientsRefresh(ConfigurableEnvironment environment, ObjectProvider<RuntimeClients> clients) {
+	ConfiguredClientsRefresh(ConfigurableEnvironment environment, ResourceLoader resources,
+			ObjectProvider<RuntimeClients> clients) {
 		this.environment = environment;
+		this.resources = resources;
 		this.clients = clients;
-		this.applied = configured(environment);
+		this.applied = values(ClientBinder.configured(environment, resources));
 	}
 
 	@Override
@@ -54,15 +51,15 @@ final class ConfiguredClientsRefresh implements ApplicationListener<EnvironmentC
 		if (clients == null) {
 			return;
 		}
-		Map<String, Map<String, String>> now = configured(this.environment);
-		Map<String, Map<String, String>> applied = new HashMap<>(this.applied);
-		now.forEach((id, properties) -> {
-			if (properties.equals(applied.get(id))) {
+		ClientBinder.Configured now = ClientBinder.configured(this.environment, this.resources);
+		Map<String, Map<String, Object>> applied = new HashMap<>(this.applied);
+		now.clients().forEach((id, bound) -> {
+			if (bound.values().equals(applied.get(id))) {
 				return;
 			}
 			try {
-				boolean replaced = clients.registerConfigured(id, properties);
-				applied.put(id, properties);
+				boolean replaced = clients.registerConfigured(id, bound.client());
+				applied.put(id, bound.values());
 				logger.info("TokenKeeper client '" + id + "' " + (replaced ? "replaced" : "added")
 						+ " after a configuration refresh");
 			}
@@ -70,8 +67,10 @@ final class ConfiguredClientsRefresh implements ApplicationListener<EnvironmentC
 				logger.warn("TokenKeeper client '" + id + "' keeps its previous configuration: " + ex.getMessage());
 			}
 		});
+		now.invalid().forEach((id, problems) -> logger.warn("TokenKeeper client '" + id
+				+ "' keeps its previous configuration: " + new InvalidTokenKeeperConfigurationException(problems).getMessage()));
 		applied.keySet().removeIf((id) -> {
-			if (now.containsKey(id)) {
+			if (now.clients().containsKey(id) || now.invalid().containsKey(id)) {
 				return false;
 			}
 			clients.remove(id);
@@ -81,32 +80,10 @@ final class ConfiguredClientsRefresh implements ApplicationListener<EnvironmentC
 		this.applied = applied;
 	}
 
-	/**
-	 * The properties under {@code tokenkeeper.clients.<id>} by id, names relative to the id,
-	 * values as the environment resolves them (placeholders too).
-	 */
-	private static Map<String, Map<String, String>> configured(ConfigurableEnvironment environment) {
-		Map<String, Map<String, String>> clients = new LinkedHashMap<>();
-		for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
-			if (!(source instanceof IterableConfigurationPropertySource iterable)) {
-				continue;
-			}
-			iterable.stream().filter(CLIENTS::isAncestorOf).forEach((name) -> {
-				if (name.getNumberOfElements() < 4) {
-					return;
-				}
-				String id = name.getElement(2, Form.ORIGINAL);
-				String property = name.subName(3).toString();
-				Map<String, String> client = clients.computeIfAbsent(id, (key) -> new LinkedHashMap<>());
-				if (!client.containsKey(property)) {
-					String value = environment.getProperty(name.toString());
-					if (value != null) {
-						client.put(property, value);
-					}
-				}
-			});
-		}
-		return clients;
+	private static Map<String, Map<String, Object>> values(ClientBinder.Configured configured) {
+		Map<String, Map<String, Object>> values = new HashMap<>();
+		configured.clients().forEach((id, bound) -> values.put(id, bound.values()));
+		return values;
 	}
 
 }

@@ -1,9 +1,7 @@
 package dev.tokenkeeper.autoconfigure;
 
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -12,7 +10,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -21,26 +18,15 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.scheduler.Scheduler;
-import reactor.core.scheduler.Schedulers;
 
-import org.springframework.boot.context.properties.bind.BindException;
-import org.springframework.boot.context.properties.bind.BindHandler;
-import org.springframework.boot.context.properties.bind.Bindable;
-import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
-import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
-import org.springframework.boot.context.properties.source.ConfigurationProperty;
-import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
-import org.springframework.boot.context.properties.source.ConfigurationPropertyState;
-import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
 
-import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.boot.http.client.HttpClientSettings;
 import org.springframework.boot.http.client.reactive.ClientHttpConnectorBuilder;
 import org.springframework.boot.ssl.SslBundles;
+import org.springframework.core.io.ResourceLoader;
 import org.springframework.util.StringUtils;
 
+import dev.tokenkeeper.assertion.SigningKeys;
 import dev.tokenkeeper.autoconfigure.InvalidTokenKeeperConfigurationException.Problem;
 import dev.tokenkeeper.autoconfigure.TokenKeeperProperties.Client;
 import dev.tokenkeeper.cache.TokenCache;
@@ -67,29 +53,7 @@ final class RuntimeClients implements TokenKeeperClients, ClientLookups {
 
 	private static final Log logger = LogFactory.getLog(RuntimeClients.class);
 
-	private static final String PREFIX = "tokenkeeper.clients.";
-
-	/** The root the properties are bound under: an id may hold dots. */
-	private static final String ROOT = "client";
-
-	private static final Bindable<Client> CLIENT = Bindable.of(Client.class);
-
-	/**
-	 * The properties {@link #BINDER} binds now, as its one source; set and read under
-	 * {@link #BINDING}.
-	 */
-	private static List<ConfigurationPropertySource> bound = List.of();
-
-	private static final Object BINDING = new Object();
-
-	/**
-	 * One binder for every client: it keeps what it learnt of the {@code Client} type (its
-	 * properties, their types), which a binder made per client would work out again each time;
-	 * its one source is the properties of the client being bound. Binding is serialized, as
-	 * the changes that follow it are.
-	 */
-	private static final Binder BINDER = new Binder(() -> bound.iterator(), null,
-			ApplicationConversionService.getSharedInstance());
+	private static final String PREFIX = ClientBinder.PREFIX;
 
 	private final TokenCache tokens;
 
@@ -107,6 +71,14 @@ final class RuntimeClients implements TokenKeeperClients, ClientLookups {
 
 	private final Scheduler lookupScheduler;
 
+	private final ResourceLoader resources;
+
+	/**
+	 * The signing keys of every {@code private-key-jwt} client, configured and run-time, by id:
+	 * what the JWK Set publishes.
+	 */
+	private final Map<String, SigningKeys> signingKeys = new ConcurrentHashMap<>();
+
 	/** What the source answered, per id; {@code null} without a source. */
 	private final @Nullable Cache<String, Boolean> found;
 
@@ -119,8 +91,10 @@ final class RuntimeClients implements TokenKeeperClients, ClientLookups {
 
 	RuntimeClients(TokenCache tokens, TokenRouter router, TokenKeeperProperties properties, Clock clock,
 			@Nullable SslBundles sslBundles, Transports transports, @Nullable TokenKeeperClientSource source,
-			Scheduler lookupScheduler) {
+			Scheduler lookupScheduler, ResourceLoader resources, Map<String, SigningKeys> configuredSigningKeys) {
 		this.tokens = tokens;
+		this.signingKeys.putAll(configuredSigningKeys);
+		this.resources = resources;
 		this.router = router;
 		this.properties = properties;
 		this.clock = clock;
@@ -156,8 +130,8 @@ final class RuntimeClients implements TokenKeeperClients, ClientLookups {
 	 * Register a configured client (one of {@code tokenkeeper.clients}) again, as after a
 	 * configuration refresh: it keeps its id as the {@code client} tag.
 	 */
-	boolean registerConfigured(String id, Map<String, ?> properties) {
-		return apply(id, bind(id, properties), null);
+	boolean registerConfigured(String id, Client client) {
+		return apply(id, client, null);
 	}
 
 	private boolean register(String id, Client client) {
@@ -180,6 +154,13 @@ final class RuntimeClients implements TokenKeeperClients, ClientLookups {
 			}
 			boolean replaced = this.tokens.register(registration, group);
 			this.router.put(id, built.baseUrls());
+			SigningKeys keys = built.signingKeys().get(id);
+			if (keys != null) {
+				this.signingKeys.put(id, keys);
+			}
+			else {
+				this.signingKeys.remove(id);
+			}
 			return replaced;
 		}
 	}
@@ -198,6 +179,7 @@ final class RuntimeClients implements TokenKeeperClients, ClientLookups {
 		synchronized (this.changes) {
 			// the router first: no request is routed to a registration the cache no longer has
 			boolean routed = this.router.remove(id);
+			this.signingKeys.remove(id);
 			return this.tokens.remove(id) || routed;
 		}
 	}
@@ -210,6 +192,15 @@ final class RuntimeClients implements TokenKeeperClients, ClientLookups {
 						+ cause.name().toLowerCase(Locale.ROOT) + "); its next use asks again");
 			}
 		}
+	}
+
+	/**
+	 * The signing keys of the {@code private-key-jwt} clients there are now, configured and
+	 * registered at run time.
+	 * @return a live view
+	 */
+	Collection<SigningKeys> signingKeys() {
+		return this.signingKeys.values();
 	}
 
 	@Override
@@ -332,114 +323,8 @@ final class RuntimeClients implements TokenKeeperClients, ClientLookups {
 		return counts;
 	}
 
-	/**
-	 * Bind a client's properties as Boot binds {@code tokenkeeper.clients.<id>}: onto the same
-	 * type, with the same conversions. A property the type does not have is an error, not
-	 * ignored: a typo in code would otherwise drop a setting silently.
-	 */
-	static Client bind(String id, Map<String, ?> properties) {
-		Map<String, Object> flat = new LinkedHashMap<>();
-		flatten(ROOT, properties, flat);
-		List<Problem> problems = new ArrayList<>();
-		Map<ConfigurationPropertyName, Object> source = new LinkedHashMap<>();
-		flat.forEach((name, value) -> {
-			ConfigurationPropertyName parsed = ConfigurationPropertyName.ofIfValid(name);
-			if (parsed != null) {
-				source.put(parsed, value);
-			}
-			else {
-				problems.add(new Problem(PREFIX + id + name.substring(ROOT.length()),
-						"is not a valid property name: use lower-case kebab-case names"));
-			}
-		});
-		if (!problems.isEmpty()) {
-			throw new InvalidTokenKeeperConfigurationException(problems);
-		}
-		synchronized (BINDING) {
-			bound = List.of(new ClientProperties(source));
-			try {
-				return BINDER.bindOrCreate(ROOT, CLIENT, new NoUnboundElementsBindHandler(BindHandler.DEFAULT));
-			}
-			catch (BindException ex) {
-				throw new InvalidTokenKeeperConfigurationException(bindProblems(id, ex));
-			}
-			finally {
-				bound = List.of();
-			}
-		}
-	}
-
-	/** Names only: Boot's own messages carry the value, which may be a secret. */
-	private static List<Problem> bindProblems(String id, BindException ex) {
-		if (ex.getCause() instanceof UnboundConfigurationPropertiesException unbound) {
-			return unbound.getUnboundProperties()
-				.stream()
-				.map((property) -> new Problem(PREFIX + id + property.getName().toString().substring(ROOT.length()),
-						"is not a property of a TokenKeeper client"))
-				.toList();
-		}
-		String name = ex.getName().toString();
-		String property = PREFIX + id + ((name.length() > ROOT.length()) ? name.substring(ROOT.length()) : "");
-		return List.of(new Problem(property, "could not be converted to "
-				+ ex.getTarget().getType().resolve(Object.class).getSimpleName()));
-	}
-
-	private static void flatten(String prefix, @Nullable Object value, Map<String, Object> flat) {
-		if (value instanceof Map<?, ?> map) {
-			map.forEach((key, nested) -> flatten(prefix + "." + key, nested, flat));
-		}
-		else if (value instanceof Collection<?> collection) {
-			int index = 0;
-			for (Object element : collection) {
-				flatten(prefix + "[" + index++ + "]", element, flat);
-			}
-		}
-		else if (value instanceof Object[] array) {
-			for (int i = 0; i < array.length; i++) {
-				flatten(prefix + "[" + i + "]", array[i], flat);
-			}
-		}
-		else if (value != null) {
-			flat.put(prefix, value);
-		}
-	}
-
-	/**
-	 * The properties of the client being bound, by name: a plain map, where Boot's own map
-	 * source would build a cache of name mappings for each client first.
-	 */
-	private static final class ClientProperties implements IterableConfigurationPropertySource {
-
-		private final Map<ConfigurationPropertyName, Object> properties;
-
-		/** Every name that has a property under it: what the binder asks of each nested bean. */
-		private final Set<ConfigurationPropertyName> ancestors = new HashSet<>();
-
-		ClientProperties(Map<ConfigurationPropertyName, Object> properties) {
-			this.properties = properties;
-			for (ConfigurationPropertyName name : properties.keySet()) {
-				for (ConfigurationPropertyName parent = name.getParent(); !parent.isEmpty(); parent = parent.getParent()) {
-					this.ancestors.add(parent);
-				}
-			}
-		}
-
-		@Override
-		public @Nullable ConfigurationProperty getConfigurationProperty(ConfigurationPropertyName name) {
-			Object value = this.properties.get(name);
-			return (value != null) ? new ConfigurationProperty(name, value, null) : null;
-		}
-
-		@Override
-		public ConfigurationPropertyState containsDescendantOf(ConfigurationPropertyName name) {
-			return this.ancestors.contains(name) ? ConfigurationPropertyState.PRESENT : ConfigurationPropertyState.ABSENT;
-		}
-
-		@Override
-		public Stream<ConfigurationPropertyName> stream() {
-			return this.properties.keySet().stream();
-		}
-
+	private Client bind(String id, Map<String, ?> properties) {
+		return ClientBinder.bind(id, properties, this.resources);
 	}
 
 	/** The token endpoint clients of registrations with an SSL bundle or proxy of their own. */

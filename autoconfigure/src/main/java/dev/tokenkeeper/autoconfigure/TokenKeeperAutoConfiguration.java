@@ -23,6 +23,7 @@ import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.io.ResourceLoader;
 import org.springframework.http.client.reactive.ClientHttpConnector;
 import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientManager;
 
@@ -126,14 +127,21 @@ public final class TokenKeeperAutoConfiguration {
 	RuntimeClients tokenKeeperClients(TokenCache tokens, TokenKeeperRegistrations registrations,
 			TokenKeeperProperties properties, TokenEndpointClient client,
 			ObjectProvider<ClientHttpConnectorBuilder<?>> connectorBuilder, ObjectProvider<SslBundles> sslBundles,
-			@Qualifier(CLOCK_BEAN_NAME) ObjectProvider<Clock> clock, ObjectProvider<TokenKeeperClientSource> source) {
+			@Qualifier(CLOCK_BEAN_NAME) ObjectProvider<Clock> clock, ObjectProvider<TokenKeeperClientSource> source,
+			ResourceLoader resourceLoader) {
 		validateRuntime(properties);
 		return new RuntimeClients(tokens, registrations.router(), properties, clock.getIfAvailable(Clock::systemUTC),
 				sslBundles.getIfAvailable(),
 				new RuntimeClients.Transports(client, tokenRequestSettings(properties),
 						NoRedirects.unwrap(connectorBuilder.getIfAvailable(ClientHttpConnectorBuilder::detect)),
 						sslBundles.getIfAvailable()),
-				source.getIfUnique(), Schedulers.boundedElastic());
+				source.getIfUnique(), Schedulers.boundedElastic(), resourceLoader, registrations.signingKeys());
+	}
+
+	/** {@code tokenkeeper.clients} bound by the binder run-time clients use, not by Boot's. */
+	@Bean
+	static ConfiguredClientsBinding tokenKeeperConfiguredClientsBinding(ConfigurableEnvironment environment) {
+		return new ConfiguredClientsBinding(environment);
 	}
 
 	/** Configured clients follow a configuration refresh, when Spring Cloud Context is there. */
@@ -143,8 +151,8 @@ public final class TokenKeeperAutoConfiguration {
 
 		@Bean
 		static ConfiguredClientsRefresh tokenKeeperConfiguredClientsRefresh(ConfigurableEnvironment environment,
-				ObjectProvider<RuntimeClients> clients) {
-			return new ConfiguredClientsRefresh(environment, clients);
+				ResourceLoader resourceLoader, ObjectProvider<RuntimeClients> clients) {
+			return new ConfiguredClientsRefresh(environment, resourceLoader, clients);
 		}
 
 	}

@@ -1,5 +1,9 @@
 package dev.tokenkeeper.autoconfigure;
 
+import java.util.Collection;
+import java.util.function.Supplier;
+
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -13,6 +17,7 @@ import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
 
 import dev.tokenkeeper.assertion.PublishedJwkSet;
+import dev.tokenkeeper.assertion.SigningKeys;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration}
@@ -32,9 +37,14 @@ public final class TokenKeeperJwksAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	PublishedJwkSet tokenKeeperJwkSet(TokenKeeperRegistrations registrations, TokenKeeperProperties properties) {
-		return new PublishedJwkSet(registrations.signingKeys().values(),
-				properties.getJwks().getPreviousKeyRetention());
+	PublishedJwkSet tokenKeeperJwkSet(TokenKeeperRegistrations registrations, TokenKeeperProperties properties,
+			ObjectProvider<RuntimeClients> clients) {
+		// the clients there are now, those registered at run time too; without TokenKeeper's
+		// tokenKeeperClients bean, the configured ones
+		RuntimeClients runtime = clients.getIfAvailable();
+		Supplier<Collection<SigningKeys>> keys = (runtime != null) ? runtime::signingKeys
+				: () -> registrations.signingKeys().values();
+		return new PublishedJwkSet(keys, properties.getJwks().getPreviousKeyRetention());
 	}
 
 	static String path(TokenKeeperProperties properties) {

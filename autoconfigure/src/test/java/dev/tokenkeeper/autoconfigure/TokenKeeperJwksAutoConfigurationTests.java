@@ -31,6 +31,7 @@ import org.springframework.context.annotation.Import;
 
 import dev.tokenkeeper.assertion.PublishedJwkSet;
 import dev.tokenkeeper.cache.TokenCache;
+import dev.tokenkeeper.client.TokenKeeperClients;
 import dev.tokenkeeper.test.AutoConfigurationSelection;
 import dev.tokenkeeper.test.FormBodies;
 import dev.tokenkeeper.test.MutableClock;
@@ -106,6 +107,29 @@ class TokenKeeperJwksAutoConfigurationTests {
 			assertThat(signedWith).isEqualTo(TestKeys.thumbprint(this.rsa));
 			assertThat(published).contains(TestKeys.thumbprint(this.rsa), TestKeys.thumbprint(this.next));
 		}
+	}
+
+	@Test
+	void jwkSetWhenPrivateKeyJwtClientRegisteredAtRunTimeThenItsKeyIsPublishedItSignsWithItAndRemoveUnpublishesIt()
+			throws Exception {
+		KeyPair tenant = TestKeys.rsa(2048);
+		try (ConfigurableApplicationContext context = start(WebApplicationType.REACTIVE)) {
+			TokenKeeperClients clients = context.getBean(TokenKeeperClients.class);
+			clients.register("tenant-7", Map.of("client-authentication", "private-key-jwt", "token-uri",
+					this.server.baseUrl() + "/token", "client-id", "tenant-7-client", "jwt", Map.of("signing-key",
+							"file:" + TestKeys.write(this.directory.resolve("tenant-7.pem"), TestKeys.pkcs8(tenant)))));
+			assertThat(kids(context)).contains(TestKeys.thumbprint(tenant), TestKeys.thumbprint(this.rsa));
+			context.getBean(TokenCache.class).token("tenant-7").block(Duration.ofSeconds(10));
+			String assertion = FormBodies.fields(this.server.findAll(postRequestedFor(anyUrl())).get(0))
+				.get("client_assertion");
+			assertThat(SignedJWT.parse(assertion).getHeader().getKeyID()).isEqualTo(TestKeys.thumbprint(tenant));
+			clients.remove("tenant-7");
+			assertThat(kids(context)).doesNotContain(TestKeys.thumbprint(tenant)).contains(TestKeys.thumbprint(this.rsa));
+		}
+	}
+
+	private List<String> kids(ConfigurableApplicationContext context) throws Exception {
+		return JWKSet.parse(get(context).body()).getKeys().stream().map(JWK::getKeyID).toList();
 	}
 
 	@Test

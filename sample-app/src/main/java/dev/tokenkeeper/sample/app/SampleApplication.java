@@ -39,8 +39,8 @@ public class SampleApplication {
 		return (event) -> {
 			if (event.getApplicationContext() instanceof WebServerApplicationContext web) {
 				String base = "http://localhost:" + web.getWebServer().getPort();
-				logger.info("TokenKeeper sample ready. Try: curl '" + base + "/demo?calls=500' and " + base
-						+ "/actuator/tokenkeeper");
+				logger.info("TokenKeeper sample ready. Try: curl '" + base + "/demo?calls=500', '" + base
+						+ "/clinics?calls=100' and " + base + "/actuator/tokenkeeper");
 			}
 		};
 	}

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,6 +51,7 @@ class SampleApplicationAotIT {
 	}
 
 	@Test
+	@SuppressWarnings("unchecked")
 	void demoWhenStartedFromAotCodeThenAllCallsSucceedWithOneTokenRequestPerClient(@TempDir Path temp)
 			throws Exception {
 		int port = freePort();
@@ -77,6 +79,18 @@ class SampleApplicationAotIT {
 		// counted where they arrive: at the partner authorization server in this JVM
 		assertThat(this.partners.tokenRequests("demo-basic")).isEqualTo(1);
 		assertThat(this.partners.tokenRequests("demo-post")).isEqualTo(1);
+
+		// run-time clients, from the app's database through its TokenKeeperClientSource
+		Map<String, Map<String, Object>> clinics = (Map<String, Map<String, Object>>) client.get()
+			.uri("/clinics?calls={calls}", 20)
+			.retrieve()
+			.bodyToMono(Map.class)
+			.block(Duration.ofSeconds(60))
+			.get("clinics");
+		assertThat(clinics).containsOnlyKeys("clinic-42", "clinic-43")
+			.allSatisfy((id, clinic) -> assertThat(clinic.get("succeeded")).isEqualTo(10));
+		assertThat(this.partners.tokenRequests("clinic-42-client")).isEqualTo(1);
+		assertThat(this.partners.tokenRequests("clinic-43-client")).isEqualTo(1);
 	}
 
 	private void awaitUp(WebClient client, Path log) throws Exception {

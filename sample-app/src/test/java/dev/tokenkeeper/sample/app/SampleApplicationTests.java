@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -67,6 +68,38 @@ class SampleApplicationTests {
 				assertThat(client.cacheHits()).as(id).isEqualTo(100);
 			}
 		});
+	}
+
+	@Test
+	@SuppressWarnings("unchecked")
+	void clinicsWhenCalledThenEachClinicFoundInTheDatabaseOnceAndGetsItsOwnTokenOnce() {
+		Map<String, Object> first = clinics(100);
+		assertThat(first.get("calls")).isEqualTo(100);
+		Map<String, Map<String, Object>> clinics = (Map<String, Map<String, Object>>) first.get("clinics");
+		assertThat(clinics).containsOnlyKeys("clinic-42", "clinic-43");
+		clinics.forEach((id, clinic) -> {
+			assertThat(clinic.get("calls")).as(id).isEqualTo(50);
+			assertThat(clinic.get("succeeded")).as(id).isEqualTo(50);
+			assertThat(clinic.get("errors")).as(id).isNull();
+			// the API saw this clinic's own client on every call
+			assertThat((List<String>) clinic.get("tokensIssuedTo")).as(id).containsExactly(id + "-client");
+			assertThat(clinic.get("tokenRequests")).as(id).isEqualTo(1);
+			assertThat(clinic.get("sourceLookups")).as(id).isEqualTo(1);
+		});
+		assertThat(this.partners.tokenRequests("clinic-42-client")).isEqualTo(1);
+
+		Map<String, Map<String, Object>> second = (Map<String, Map<String, Object>>) clinics(100).get("clinics");
+		second.forEach((id, clinic) -> {
+			assertThat(clinic.get("succeeded")).as(id).isEqualTo(50);
+			assertThat(clinic.get("tokenRequests")).as(id).isEqualTo(0);
+			assertThat(clinic.get("sourceLookups")).as(id).isEqualTo(1);
+		});
+	}
+
+	@SuppressWarnings("unchecked")
+	private Map<String, Object> clinics(int calls) {
+		return app().get().uri("/clinics?calls={calls}", calls).retrieve().bodyToMono(Map.class)
+			.block(Duration.ofSeconds(60));
 	}
 
 	@Test

@@ -63,6 +63,14 @@ class SampleJarIT {
 			assertThat(report.get("calls").asInt()).isEqualTo(5);
 			assertThat(report.get("succeeded").asInt()).isEqualTo(5);
 			assertThat(report.get("failed").asInt()).isZero();
+			// clients from the jar's H2 database, found through the TokenKeeperClientSource
+			HttpResponse<String> clinics = get(port, "/clinics?calls=4");
+			assertThat(clinics.statusCode()).as(clinics.body()).isEqualTo(200);
+			JsonNode found = JsonMapper.builder().build().readTree(clinics.body()).get("clinics");
+			for (String clinic : new String[] { "clinic-42", "clinic-43" }) {
+				assertThat(found.get(clinic).get("succeeded").asInt()).as(clinics.body()).isEqualTo(2);
+				assertThat(found.get(clinic).get("tokensIssuedTo").get(0).asText()).isEqualTo(clinic + "-client");
+			}
 		}
 		finally {
 			app.destroy();

@@ -38,6 +38,7 @@ import org.springframework.core.convert.TypeDescriptor;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.ResourceLoader;
+import org.springframework.util.StringUtils;
 
 import dev.tokenkeeper.autoconfigure.InvalidTokenKeeperConfigurationException.Problem;
 import dev.tokenkeeper.autoconfigure.TokenKeeperProperties.Client;
@@ -341,6 +342,15 @@ final class ClientBinder {
 		/** What a value may be, told when it is not: the constants of an enum. */
 		private final String hint;
 
+		/**
+		 * An enum's constants by their names in lower case without separators, as Boot's lenient
+		 * enum conversion matches them ({@code post-form}, {@code POST_FORM}, {@code postForm}).
+		 */
+		private final @Nullable Map<String, Object> constants;
+
+		/** Whether the property is a {@code List<String>}, which a string is split into. */
+		private final boolean strings;
+
 		/** The names of the first list elements, {@code name[0]} and on. */
 		private final ConfigurationPropertyName[] indexed;
 
@@ -355,10 +365,33 @@ final class ClientBinder {
 			this.hint = (constants != null) ? Arrays.stream(constants)
 				.map((constant) -> ((Enum<?>) constant).name().toLowerCase(Locale.ROOT).replace('_', '-'))
 				.collect(Collectors.joining(", ", " (one of ", ")")) : "";
+			if (constants != null) {
+				Map<String, Object> byName = new HashMap<>();
+				for (Object constant : constants) {
+					byName.put(canonical(((Enum<?>) constant).name()), constant);
+				}
+				this.constants = Map.copyOf(byName);
+			}
+			else {
+				this.constants = null;
+			}
+			TypeDescriptor element = type.getElementTypeDescriptor();
+			this.strings = type.getType() == List.class && element != null && element.getType() == String.class;
 			this.indexed = new ConfigurationPropertyName[(this.kind == Kind.LIST) ? 4 : 0];
 			for (int i = 0; i < this.indexed.length; i++) {
 				this.indexed[i] = name.append("[" + i + "]");
 			}
+		}
+
+		static String canonical(String name) {
+			StringBuilder canonical = new StringBuilder(name.length());
+			for (int i = 0; i < name.length(); i++) {
+				char c = name.charAt(i);
+				if (Character.isLetterOrDigit(c)) {
+					canonical.append(Character.toLowerCase(c));
+				}
+			}
+			return canonical.toString();
 		}
 
 		ConfigurationPropertyName index(ConfigurationPropertyName full, int index) {
@@ -520,6 +553,20 @@ final class ClientBinder {
 			}
 			if (property.type.getType() == Resource.class && value instanceof String location) {
 				return location.isBlank() ? null : this.resources.getResource(location.trim());
+			}
+			if (property.constants != null && value instanceof String name) {
+				Object constant = property.constants.get(Property.canonical(name));
+				if (constant != null) {
+					return constant;
+				}
+			}
+			if (property.strings && value instanceof String list) {
+				// as Boot's DelimitedStringToCollectionConverter splits one
+				List<String> elements = new ArrayList<>();
+				for (String element : StringUtils.delimitedListToStringArray(list, ",")) {
+					elements.add(element.trim());
+				}
+				return elements;
 			}
 			if (value instanceof Collection<?> collection && property.kind == Kind.VALUE) {
 				// a list where one value belongs, as Boot's binder refuses it

@@ -57,12 +57,12 @@ final class TokenEndpointTransports {
 		List<Problem> problems = new ArrayList<>();
 		Map<String, TokenEndpointClient> clients = new LinkedHashMap<>();
 		configured.forEach((id, client) -> {
-			String prefix = PREFIX + id + ".";
 			boolean ownBundle = StringUtils.hasText(client.getSslBundle());
 			boolean ownProxy = isConfigured(client.getProxy());
 			if (!ownBundle && !ownProxy) {
 				return;
 			}
+			String prefix = PREFIX + id + ".";
 			int before = problems.size();
 			HttpClientSettings own = ownBundle ? withSslBundle(settings, client, sslBundles, prefix, problems) : settings;
 			ClientHttpConnectorBuilder<?> builder = ownProxy

@@ -160,6 +160,22 @@ class ClientBinderTests {
 	}
 
 	@Test
+	void configuredWhenEnumsAndListsAreSpelledAnyWayBootTakesThenTheSame() {
+		for (String[] spelling : new String[][] { { "postForm", " http://127.0.0.1:9/a , http://127.0.0.1:9/b" },
+				{ "POST_FORM", "http://127.0.0.1:9/a,,http://127.0.0.1:9/b," }, { " Post-Form ", "http://127.0.0.1:9/a" },
+				{ "candid_json", "" }, { "SmartBackend", " " } }) {
+			Map<String, Object> yaml = new LinkedHashMap<>();
+			yaml.put("tokenkeeper.clients.partner.profile", spelling[0]);
+			yaml.put("tokenkeeper.clients.partner.base-urls", spelling[1]);
+			yaml.put("tokenkeeper.clients.partner.dpop.algorithm", spelling[0].startsWith("p") ? "EdDSA" : "eddsa");
+			StandardEnvironment environment = environment(yaml);
+			assertThat(ours(environment, "partner")).as(String.join(" | ", spelling))
+				.usingRecursiveComparison()
+				.isEqualTo(boots(environment, "partner"));
+		}
+	}
+
+	@Test
 	void configuredWhenValuesHavePlaceholdersThenTheEnvironmentResolvesThem() {
 		Map<String, Object> yaml = everyProperty();
 		yaml.put("partner.secret", "resolved-secret");

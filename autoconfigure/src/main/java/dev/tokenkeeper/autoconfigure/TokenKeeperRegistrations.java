@@ -154,41 +154,66 @@ public final class TokenKeeperRegistrations {
 						lifetime, retry, new TokenEndpointDiscovery(() -> issuerUri(current.apply(id)))));
 			}
 			else if (lifetime != null && retry != null && problems.isEmpty()) {
-				ClientCredentials credentials = credentials(id, client, assertions, dpop);
+				// validated above, so made as they are
+				ClientCredentials credentials = credentialsOf(id, client, assertions, dpop);
 				String issuerUri = issuerUri(client);
-				registrations.add(new TokenRegistration(id, () -> credentials, Shared.LIFETIMES.share(lifetime),
-						Shared.RETRIES.share(retry), null, (issuerUri != null) ? new TokenEndpointDiscovery(() -> issuerUri) : null));
+				registrations.add(new TokenRegistration(id, () -> credentials,
+						Last.LIFETIMES.get(lifetime, Function.identity()), Last.RETRIES.get(retry, Function.identity()),
+						null, (issuerUri != null) ? new TokenEndpointDiscovery(() -> issuerUri) : null));
 			}
 		});
 		return new Built(registrations, baseUrls, signingKeys);
 	}
 
 	/**
-	 * The policies and token endpoint that clients registered one after another share when
-	 * they are equal, as a platform's tenants' usually are: one instance then serves them all,
-	 * where each would keep its own. Only the last one is remembered, so this holds nothing
-	 * per client.
+	 * What clients registered one after another share when it is equal, as a platform's
+	 * tenants' policies and token endpoint usually are: one instance then serves them all,
+	 * where each would keep its own, and what is made from a key (a parsed, judged token URI)
+	 * is made once. Only the last key is remembered, so this holds nothing per client.
 	 */
-	private static final class Shared<T> {
+	private static final class Last<K, V> {
 
-		static final Shared<TokenLifetimePolicy> LIFETIMES = new Shared<>();
+		static final Last<TokenLifetimePolicy, TokenLifetimePolicy> LIFETIMES = new Last<>();
 
-		static final Shared<TokenRetryPolicy> RETRIES = new Shared<>();
+		static final Last<TokenRetryPolicy, TokenRetryPolicy> RETRIES = new Last<>();
 
-		static final Shared<URI> TOKEN_URIS = new Shared<>();
+		/** A token endpoint or issuer as configured, judged and parsed. */
+		static final Last<String, Endpoint> ENDPOINTS = new Last<>();
 
-		private volatile @Nullable T last;
+		private volatile @Nullable Entry<K, V> last;
 
-		/** The value, or the equal one given before it. */
-		T share(T value) {
-			T last = this.last;
-			if (value.equals(last)) {
-				return last;
+		/** The value made from the key, or the one made for an equal key before. */
+		V get(K key, Function<K, V> make) {
+			Entry<K, V> last = this.last;
+			if (last != null && last.key().equals(key)) {
+				return last.value();
 			}
-			this.last = value;
+			V value = make.apply(key);
+			this.last = new Entry<>(key, value);
 			return value;
 		}
 
+		private record Entry<K, V>(K key, V value) {
+		}
+
+	}
+
+	/**
+	 * A configured token endpoint or issuer: why it may not be used, or its URI.
+	 * @param problem the reason, or {@code null}
+	 * @param uri the URI, or {@code null} when there is a problem
+	 */
+	private record Endpoint(@Nullable String problem, @Nullable URI uri) {
+
+		static Endpoint of(String configured) {
+			String problem = TokenUris.problem(configured);
+			return new Endpoint(problem, (problem != null) ? null : URI.create(configured.trim()));
+		}
+
+	}
+
+	private static Endpoint endpoint(String configured) {
+		return Last.ENDPOINTS.get(configured, Endpoint::of);
 	}
 
 	/**
@@ -219,7 +244,7 @@ public final class TokenKeeperRegistrations {
 			problems.add(new Problem(prefix + "token-uri", "must be set (or issuer-uri, to discover it)"));
 		}
 		else {
-			String reason = TokenUris.problem(tokenUri);
+			String reason = endpoint(tokenUri).problem();
 			if (reason != null) {
 				problems.add(new Problem(prefix + "token-uri", reason));
 			}
@@ -255,11 +280,11 @@ public final class TokenKeeperRegistrations {
 
 	/** An issuer is checked as a token endpoint is, and has no query or fragment (RFC 8414 section 2). */
 	private static @Nullable String issuerUriProblem(String issuerUri) {
-		String reason = TokenUris.problem(issuerUri);
-		if (reason != null) {
-			return reason;
+		Endpoint endpoint = endpoint(issuerUri);
+		if (endpoint.problem() != null) {
+			return endpoint.problem();
 		}
-		URI uri = URI.create(issuerUri.trim());
+		URI uri = endpoint.uri();
 		return (uri.getRawQuery() != null || uri.getRawFragment() != null) ? "must not have a query or fragment" : null;
 	}
 
@@ -389,10 +414,16 @@ public final class TokenKeeperRegistrations {
 			throw new InvalidTokenKeeperConfigurationException((client == null)
 					? List.of(new Problem(PREFIX + id, "was removed while the application runs")) : problems);
 		}
+		return credentialsOf(id, client, assertions, dpop);
+	}
+
+	/** Credentials of a client already validated. */
+	private static ClientCredentials credentialsOf(String id, Client client, @Nullable ClientAssertions assertions,
+			@Nullable DpopProofs dpop) {
 		List<String> scopes = client.getScopes().stream().map(String::trim).filter(StringUtils::hasText).toList();
 		// an issuer-uri registration's token endpoint is discovered before the request is sent
 		String endpoint = StringUtils.hasText(client.getTokenUri()) ? client.getTokenUri() : client.getIssuerUri();
-		return new ClientCredentials(id, client.getProfile(), Shared.TOKEN_URIS.share(URI.create(endpoint.trim())),
+		return new ClientCredentials(id, client.getProfile(), endpoint(endpoint).uri(),
 				client.getClientId(), client.getClientSecret(),
 				StringUtils.hasText(client.getAudience()) ? client.getAudience() : null, scopes,
 				client.getAdditionalParameters(), ClientAuthentications.method(client),

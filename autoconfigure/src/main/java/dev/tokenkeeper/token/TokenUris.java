@@ -14,12 +14,6 @@ import dev.tokenkeeper.routing.Loopback;
  */
 public final class TokenUris {
 
-	/**
-	 * The last URI judged and its verdict: clients registered one after another mostly share
-	 * their token endpoint, and judging it parses it.
-	 */
-	private static volatile @Nullable Judged last;
-
 	private TokenUris() {
 	}
 
@@ -31,16 +25,6 @@ public final class TokenUris {
 	 * @return the reason, or {@code null}
 	 */
 	public static @Nullable String problem(String tokenUri) {
-		Judged judged = last;
-		if (judged != null && judged.uri.equals(tokenUri)) {
-			return judged.problem;
-		}
-		String problem = judge(tokenUri);
-		last = new Judged(tokenUri, problem);
-		return problem;
-	}
-
-	private static @Nullable String judge(String tokenUri) {
 		URI uri;
 		try {
 			uri = new URI(tokenUri.trim());
@@ -75,9 +59,6 @@ public final class TokenUris {
 		catch (URISyntaxException ex) {
 			return "(invalid URI)";
 		}
-	}
-
-	private record Judged(String uri, @Nullable String problem) {
 	}
 
 }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import java.util.stream.Collectors;
@@ -140,8 +141,9 @@ final class ClientBinder {
 	}
 
 	/**
-	 * Bind a client registered at run time, as {@code tokenkeeper.clients.<id>} is bound. A property the client does not have is an error, not ignored: a
-	 * typo in code would otherwise drop a setting silently.
+	 * Bind a client registered at run time, as {@code tokenkeeper.clients.<id>} is bound. A
+	 * property the client does not have is an error, not ignored: a typo in code would
+	 * otherwise drop a setting silently.
 	 * @param id the client's id
 	 * @param properties its properties, by the names under {@code tokenkeeper.clients.<id>}
 	 * @param resources resolves the locations of {@code Resource} properties
@@ -149,11 +151,9 @@ final class ClientBinder {
 	 * @throws InvalidTokenKeeperConfigurationException when a name or a value is not one
 	 */
 	static Client bind(String id, Map<String, ?> properties, ResourceLoader resources) {
-		Map<String, Object> flat = new LinkedHashMap<>();
-		flatten("", properties, flat);
 		List<Problem> problems = new ArrayList<>();
 		Map<ConfigurationPropertyName, Object> source = new HashMap<>();
-		flat.forEach((name, value) -> {
+		flatten("", properties, (name, value) -> {
 			ConfigurationPropertyName parsed = ConfigurationPropertyName.ofIfValid(name);
 			if (parsed != null && !parsed.isEmpty()) {
 				source.put(parsed, value);
@@ -166,8 +166,7 @@ final class ClientBinder {
 		if (!problems.isEmpty()) {
 			throw new InvalidTokenKeeperConfigurationException(problems);
 		}
-		Bound bound = bind(id, ConfigurationPropertyName.EMPTY,
-				List.of(new ClientProperties(source)), null, resources);
+		Bound bound = bind(id, ConfigurationPropertyName.EMPTY, List.of(new ClientProperties(source)), null, resources);
 		if (bound.used().size() < source.size()) {
 			source.keySet()
 				.stream()
@@ -183,7 +182,7 @@ final class ClientBinder {
 	 * Names made of map keys, as a source of YAML has them; a list of plain values stays one
 	 * value (a list in another list, or of maps, is indexed).
 	 */
-	private static void flatten(String prefix, @Nullable Object value, Map<String, Object> flat) {
+	private static void flatten(String prefix, @Nullable Object value, BiConsumer<String, Object> flat) {
 		if (value instanceof Map<?, ?> map) {
 			map.forEach((key, nested) -> flatten(prefix.isEmpty() ? String.valueOf(key) : prefix + "." + key, nested,
 					flat));
@@ -198,7 +197,7 @@ final class ClientBinder {
 			flatten(prefix, Arrays.asList(array), flat);
 		}
 		else if (value != null) {
-			flat.put(prefix, value);
+			flat.accept(prefix, value);
 		}
 	}
 

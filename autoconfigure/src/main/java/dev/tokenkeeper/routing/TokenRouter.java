@@ -35,7 +35,6 @@ public final class TokenRouter {
 
 	private final Map<String, List<BaseUrl>> baseUrlsByRegistration = new ConcurrentHashMap<>();
 
-
 	/** By origin: the depths its base URLs' paths have. */
 	private final Map<String, Depths> depths = new ConcurrentHashMap<>();
 
@@ -74,9 +73,9 @@ public final class TokenRouter {
 		this.baseUrlsByRegistration.put(registrationId, own);
 		if (previous != null) {
 			Set<String> kept = new HashSet<>();
-			own.forEach((baseUrl) -> kept.add(key(baseUrl)));
+			own.forEach((baseUrl) -> kept.add(baseUrl.key()));
 			for (BaseUrl baseUrl : previous) {
-				if (!kept.contains(key(baseUrl))) {
+				if (!kept.contains(baseUrl.key())) {
 					release(baseUrl);
 				}
 			}
@@ -103,11 +102,7 @@ public final class TokenRouter {
 	 * @return the registration id, or {@code null}
 	 */
 	public @Nullable String owner(BaseUrl baseUrl) {
-		return this.baseUrls.get(key(baseUrl));
-	}
-
-	private static String key(BaseUrl baseUrl) {
-		return baseUrl.key();
+		return this.baseUrls.get(baseUrl.key());
 	}
 
 	/** Route a base URL unless it routes already. */
@@ -115,7 +110,7 @@ public final class TokenRouter {
 		// the depth first: a lookup that finds the base URL must also know to look for it
 		Depths depths = this.depths.computeIfAbsent(baseUrl.origin(), (origin) -> new Depths());
 		depths.add(depth(baseUrl.path()));
-		if (this.baseUrls.putIfAbsent(key(baseUrl), baseUrl.registrationId()) != null) {
+		if (this.baseUrls.putIfAbsent(baseUrl.key(), baseUrl.registrationId()) != null) {
 			release(baseUrl.origin(), depths, depth(baseUrl.path()));
 		}
 	}
@@ -132,7 +127,7 @@ public final class TokenRouter {
 	}
 
 	private void release(BaseUrl baseUrl) {
-		if (this.baseUrls.remove(key(baseUrl), baseUrl.registrationId())) {
+		if (this.baseUrls.remove(baseUrl.key(), baseUrl.registrationId())) {
 			Depths depths = this.depths.get(baseUrl.origin());
 			if (depths != null) {
 				release(baseUrl.origin(), depths, depth(baseUrl.path()));

@@ -6,7 +6,6 @@ import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +26,6 @@ class RedisClusterFleetTests {
 	private static RedisCluster cluster;
 
 	private Fleet fleet;
-
 
 	@AfterAll
 	static void stopCluster() {

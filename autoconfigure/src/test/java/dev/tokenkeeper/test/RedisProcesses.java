@@ -21,8 +21,9 @@ import io.lettuce.core.api.StatefulRedisConnection;
 /**
  * {@code redis-server} processes of a test (the nodes of a Cluster, a Sentinel set-up), in a
  * temporary directory, on free loopback ports; all killed on {@link #close()} and when the
- * JVM exits. Needs only the path of a {@code redis-server} binary ({@link RedisExecutable#require()}: the embedded-redis artifact's, else the system's);
- * every command the tests send exists in Redis 6.2.
+ * JVM exits. Needs only the path of a {@code redis-server} binary
+ * ({@link RedisExecutable#require()}: the embedded-redis artifact's, else the system's); every
+ * command the tests send exists in Redis 6.2.
  */
 public final class RedisProcesses implements AutoCloseable {
 

@@ -75,6 +75,9 @@ final class ClientBinder {
 	/** {@code Client}'s own properties first, then one group per nested object. */
 	private static final List<Group> GROUPS = groups();
 
+	/** The properties' names as {@code register} is given them, parsed once. */
+	private static final Map<String, ConfigurationPropertyName> NAMES = names();
+
 	private ClientBinder() {
 	}
 
@@ -154,7 +157,10 @@ final class ClientBinder {
 		List<Problem> problems = new ArrayList<>();
 		Map<ConfigurationPropertyName, Object> source = new HashMap<>();
 		flatten("", properties, (name, value) -> {
-			ConfigurationPropertyName parsed = ConfigurationPropertyName.ofIfValid(name);
+			ConfigurationPropertyName parsed = NAMES.get(name);
+			if (parsed == null) {
+				parsed = ConfigurationPropertyName.ofIfValid(name);
+			}
 			if (parsed != null && !parsed.isEmpty()) {
 				source.put(parsed, value);
 			}
@@ -246,6 +252,12 @@ final class ClientBinder {
 			return this.properties.keySet().stream();
 		}
 
+	}
+
+	private static Map<String, ConfigurationPropertyName> names() {
+		Map<String, ConfigurationPropertyName> names = new HashMap<>();
+		GROUPS.forEach((group) -> group.properties.forEach((property) -> names.put(property.text, property.name)));
+		return Map.copyOf(names);
 	}
 
 	private static List<Group> groups() {

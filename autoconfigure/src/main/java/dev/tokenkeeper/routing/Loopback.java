@@ -42,17 +42,33 @@ public final class Loopback {
 				|| h.equals("[0:0:0:0:0:0:0:1]")) {
 			return true;
 		}
-		String[] octets = h.split("\\.", -1);
-		if (octets.length != 4 || !octets[0].equals("127")) {
+		if (!h.startsWith("127.")) {
 			return false;
 		}
-		for (String octet : octets) {
-			if (octet.isEmpty() || octet.length() > 3 || !octet.chars().allMatch(Character::isDigit)
-					|| Integer.parseInt(octet) > 255) {
+		// four dot-separated decimal octets, ASCII digits only, each at most 255
+		int octets = 0;
+		for (int start = 0; start <= h.length(); octets++) {
+			int end = h.indexOf('.', start);
+			if (end < 0) {
+				end = h.length();
+			}
+			if (end == start || end - start > 3) {
 				return false;
 			}
+			int value = 0;
+			for (int i = start; i < end; i++) {
+				char c = h.charAt(i);
+				if (c < '0' || c > '9') {
+					return false;
+				}
+				value = value * 10 + (c - '0');
+			}
+			if (value > 255) {
+				return false;
+			}
+			start = end + 1;
 		}
-		return true;
+		return octets == 4;
 	}
 
 }
